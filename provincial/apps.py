@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProvincialConfig(AppConfig):
+    name = "provincial"
+    verbose_name = _("Plataforma provincial")
+    default_auto_field = "django.db.models.BigAutoField"

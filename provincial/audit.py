@@ -1,0 +1,42 @@
+"""The audit trail: one function to record, one middleware to know the source IP."""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from django.db import models
+
+from provincial.models import AuditEvent
+
+_source_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("source_ip", default=None)
+
+
+def record(action: str, *, user=None, entity=None, obj: models.Model | None = None,
+           detail: dict[str, Any] | None = None) -> AuditEvent:
+    """Append an audit event. `action` is dotted: app.object.verb (tenants.membership.grant)."""
+    return AuditEvent.objects.create(
+        action=action,
+        user=user if user is not None and user.is_authenticated else None,
+        username=getattr(user, "username", "") or "",
+        entity=entity,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        detail=detail or {},
+        source_ip=_source_ip.get(),
+    )
+
+
+class AuditContextMiddleware:
+    """Remembers the client's IP for the audit records written during the request."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _source_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            _source_ip.reset(token)

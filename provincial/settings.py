@@ -1,0 +1,244 @@
+"""Settings of the provincial shared-services portal: one module, driven by the environment.
+
+Every variable is documented in docs/configuration.md. Without DATABASE_URL or REDIS_URL
+the embedded servers of provincial.embedded are started (see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from provincial import embedded
+from provincial.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
+    "dev-only-insecure-key-change-me" if not env_bool("PRODUCTION", False) else None
+)
+if not SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) is required in production")
+
+# Host validation is done by the tenant router: a host that is not a registered Domain
+# gets a 404 before any view runs, so the Domain table is the allow-list.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
+
+# The host of the Diputación (public schema), and the suffix given to demo entities.
+PROVINCIAL_DOMAIN = env_str("PROVINCIAL_DOMAIN", "diputacion.localhost")
+
+SHARED_APPS = [
+    "django_tenants",  # schema routing; must come first
+    "provincial",  # jobs (persisted Celery work) and the audit trail
+    "tenants",  # entities, domains, services, adhesions, users, memberships, distribution list
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.admin",
+    "django.contrib.sessions",  # sessions live in the public schema, shared by every host
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",  # API tokens belong to users, who are provincial
+    "drf_spectacular",
+    "django_celery_beat",  # periodic tasks (outbox sweep, spare schemas)
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",  # generic relations inside each entity's schema
+]
+
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Entity"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "provincial.urls_public"
+ROOT_URLCONF = "provincial.urls_tenant"
+DEFAULT_NOT_FOUND_TENANT_VIEW = "provincial.views.unknown_host"
+TENANT_LIMIT_SET_CALLS = True
+GET_EXECUTOR_FUNCTION = "provincial.migrations_executor.get_executor"
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MIGRATION_PROCESSES", 2)
+TENANT_MULTIPROCESSING_CHUNKS = 4
+# Migrated schema that new entities are cloned from, and how many pre-cloned spare
+# schemas to keep ready so that provisioning is a rename (milliseconds).
+TENANT_TEMPLATE_SCHEMA = "_plantilla"
+TENANT_SPARE_SCHEMAS = env_int("TENANT_SPARE_SCHEMAS", 2)
+# Seconds a web process keeps a host -> entity lookup.
+TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
+
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+MIDDLEWARE = [
+    "provincial.routing.TenantRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "provincial.audit.AuditContextMiddleware",
+    "tenants.middleware.BackofficeAccessMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.backoffice",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "provincial.wsgi.application"
+
+DATABASES = {
+    "default": {
+        **dj_database_url.parse(env_str("DATABASE_URL") or embedded.database_url()),
+        "ENGINE": "django_tenants.postgresql_backend",
+        # Persistent connections: a new connection per request divides throughput by
+        # ~5 (ARCHITECTURE.md). Recycled so each one's catalog cache stays bounded.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 300),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+REDIS_URL = env_str("REDIS_URL") or embedded.redis_url()
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Every key carries the schema of the active entity (django-tenants).
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+
+AUTH_USER_MODEL = "tenants.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "cuentas:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "cuentas:login"
+
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Español")), ("ca", _("Valencià"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Madrid"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / ".data" / "media")
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest signed acceptance document (PDF) accepted for an adhesion.
+ADHESION_DOCUMENT_MAX_BYTES = env_int("ADHESION_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 1025)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Diputación Provincial <no-responder@diputacion.localhost>"
+)
+
+# Celery: the broker is Redis; job state lives in PostgreSQL (provincial.Job), so no
+# result backend is needed.
+CELERY_BROKER_URL = (
+    REDIS_URL.replace("unix://", "redis+socket://", 1).replace("?db=", "?virtual_host=")
+    if REDIS_URL.startswith("unix://")
+    else REDIS_URL
+)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES_NAMES = ["default", "intercambios", "provision"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-pending-jobs": {
+        "task": "provincial.tasks.dispatch_pending_jobs",
+        "schedule": env_int("JOB_OUTBOX_SWEEP_SECONDS", 30),
+    },
+    "refill-spare-schemas": {
+        "task": "tenants.tasks.refill_spare_schemas",
+        "schedule": 600,
+    },
+}
+# A job stays 'pending' (not handed to the broker) at most this long before the sweep
+# tries again; attempts beyond JOB_MAX_ATTEMPTS fail the job.
+JOB_OUTBOX_GRACE_SECONDS = env_int("JOB_OUTBOX_GRACE_SECONDS", 10)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.api.permissions.IsEntityMember"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de la plataforma provincial de servicios compartidos",
+    "DESCRIPTION": "API REST de cada entidad adherida (se sirve en el dominio de la entidad).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,29 @@
+"""URLs of the provincial host (public schema): admin, distribution list, provincial pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from provincial import views as core_views
+from tenants import views, views_provincial
+
+admin.site.site_header = "Diputación Provincial · Administración"
+admin.site.site_title = "Administración provincial"
+admin.site.index_title = "Plataforma de servicios compartidos"
+
+urlpatterns = [
+    path("", core_views.provincial_home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("cuentas/", include("provincial.accounts")),
+    path("mis-entidades/", views.my_entities, name="mis_entidades"),
+    path("mis-entidades/<int:entity_id>/entrar/", views.switch_entity, name="entrar_entidad"),
+    path("difusion/", include(([
+        path("", views_provincial.communication_list, name="list"),
+        path("nueva/", views_provincial.communication_new, name="new"),
+        path("<int:pk>/", views_provincial.communication_detail, name="detail"),
+    ], "difusion"))),
+    path("trabajos/", include(([
+        path("<int:pk>/", core_views.job_detail, name="detail"),
+        path("<int:pk>/estado/", core_views.job_status, name="status"),
+    ], "trabajos"))),
+]

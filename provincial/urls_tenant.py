@@ -1,0 +1,29 @@
+"""URLs of an entity's host: / portal, /gestion/ back office, /api/ REST, /cuentas/ login."""
+
+from django.urls import include, path
+
+from provincial import views as core_views
+from tenants import views
+
+gestion_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
+    path("usuarios/", include(([
+        path("", views.member_list, name="list"),
+        path("nuevo/", views.member_add, name="add"),
+        path("<int:pk>/", views.member_edit, name="edit"),
+    ], "usuarios"))),
+    path("trabajos/", include(([
+        path("", core_views.job_list, name="list"),
+        path("<int:pk>/", core_views.job_detail, name="detail"),
+        path("<int:pk>/estado/", core_views.job_status, name="status"),
+    ], "trabajos"))),
+]
+
+urlpatterns = [
+    path("", views.portal_home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("cuentas/", include("provincial.accounts")),
+    path("gestion/", include((gestion_patterns, "gestion"))),
+    path("api/", include("tenants.api.urls")),
+]

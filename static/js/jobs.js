@@ -1,0 +1,32 @@
+// Live progress of a job: polls the status URL given in data-status-url until it finishes.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-status-url]");
+  if (!box) { return; }
+  var url = box.getAttribute("data-status-url");
+  var bar = box.querySelector(".progress > span");
+  var state = box.querySelector("[data-field=state]");
+  var message = box.querySelector("[data-field=message]");
+  var percent = box.querySelector("[data-field=percent]");
+  var log = box.querySelector("[data-field=log]");
+  var error = box.querySelector("[data-field=error]");
+  var notice = box.querySelector("[data-field=notice]");
+  function update() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (job) {
+        bar.style.width = job.progress + "%";
+        box.querySelector(".progress").setAttribute("aria-valuenow", job.progress);
+        percent.textContent = job.progress + " %";
+        state.textContent = job.state_label;
+        state.className = "badge " + job.state;
+        message.textContent = job.message || "";
+        if (log) { log.textContent = job.log || ""; }
+        if (error) { error.textContent = job.error || ""; error.hidden = !job.error; }
+        if (notice) { notice.textContent = job.pending_notice; notice.hidden = !job.pending_notice; }
+        if (!job.finished) { window.setTimeout(update, 1500); }
+      })
+      .catch(function () { window.setTimeout(update, 5000); });
+  }
+  update();
+})();

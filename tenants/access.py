@@ -1,0 +1,76 @@
+"""Scoped lookups: objects reach views only through these, scoped to the request's entity.
+
+A missing object and another entity's object give the same 404.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from provincial.models import Job
+from tenants.actions import entity_applications
+from tenants.models import Entity, Membership
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The user's active membership in the request's entity (memoised on the request)."""
+    if not hasattr(request, "_membership"):
+        membership = None
+        user = getattr(request, "user", None)
+        tenant = getattr(request, "tenant", None)
+        if user is not None and user.is_authenticated and tenant is not None:
+            membership = Membership.objects.filter(user=user, entity_id=tenant.pk,
+                                                   is_active=True).first()
+        request._membership = membership
+    return request._membership
+
+
+def adhered_applications(request: HttpRequest) -> set[str]:
+    if not hasattr(request, "_adhered_applications"):
+        request._adhered_applications = entity_applications(request.tenant)
+    return request._adhered_applications
+
+
+def usable_applications(request: HttpRequest) -> set[str]:
+    """Granted to the user and unlocked by an approved adhesion of the entity."""
+    membership = current_membership(request)
+    if membership is None:
+        return set()
+    return set(membership.applications) & adhered_applications(request)
+
+
+def user_entities(user) -> list[Entity]:
+    """Entities where the user has an active membership, with their domains prefetched."""
+    if not user.is_authenticated:
+        return []
+    return list(Entity.objects.filter(memberships__user=user, memberships__is_active=True,
+                                      is_active=True).prefetch_related("domains").order_by("name"))
+
+
+def get_membership_for(request: HttpRequest, pk: int) -> Membership:
+    try:
+        return Membership.objects.select_related("user", "entity").get(pk=pk,
+                                                                       entity_id=request.tenant.pk)
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def entity_jobs(request: HttpRequest):
+    return Job.objects.for_entity(request.tenant)
+
+
+def get_job_for(request: HttpRequest, pk: int) -> Job:
+    """A job of the request's entity, or (on the provincial host) a provincial job the user
+    may see: their own, or any for provincial admins."""
+    if not request.user.is_authenticated:
+        raise Http404
+    if request.tenant.is_diputacion:
+        jobs = Job.objects.provincial()
+        if not request.user.is_provincial_admin:
+            jobs = jobs.filter(created_by=request.user)
+    else:
+        jobs = entity_jobs(request)
+    try:
+        return jobs.get(pk=pk)
+    except Job.DoesNotExist as exc:
+        raise Http404 from exc

@@ -1,0 +1,445 @@
+"""Every change of state of entities, adhesions, users and the distribution list.
+
+Each action runs in one transaction, writes the audit record and schedules side effects
+on commit. Views, the admin, the API and management commands all call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from provincial import audit, jobs
+from tenants import provisioning
+from tenants.choices import AdhesionState, Application, EntityKind, MembershipRole
+from tenants.models import (
+    Adhesion,
+    Communication,
+    Delivery,
+    DistributionAddress,
+    Domain,
+    Entity,
+    EntityPopulation,
+    LoginHandoff,
+    Membership,
+    Service,
+    User,
+)
+
+_RESERVED_SCHEMAS = {"public", "information_schema"}
+
+
+# --- entities ---------------------------------------------------------------------------
+
+
+@dataclass
+class ProvisionResult:
+    entity: Entity
+    method: str  # 'spare', 'clone' or 'migrate'
+    seconds: float
+
+
+def schema_name_for(slug: str) -> str:
+    schema = slug.replace("-", "_")
+    if (schema in _RESERVED_SCHEMAS or schema.startswith(("pg_", "_"))
+            or not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", schema)):
+        raise ValidationError({"slug": _("«%(slug)s» no sirve como identificador de entidad.")
+                                       % {"slug": slug}})
+    return schema
+
+
+def provision_entity(*, name: str, slug: str, kind: str, dir3_code: str, cif: str,
+                     province: str, domains: Iterable[str], acting_user: User | None,
+                     ine_code: str = "", population: int | None = None,
+                     population_year: int | None = None, **extra) -> ProvisionResult:
+    """Register an adhered entity, create its schema and its domains.
+
+    The schema comes from the spare pool when one is ready (a rename), otherwise from a
+    clone of the template schema; see tenants.provisioning.
+    """
+    import time
+
+    started = time.perf_counter()
+    members = extra.pop("members", None)
+    entity = Entity(name=name, slug=slug, kind=kind, ine_code=ine_code, dir3_code=dir3_code,
+                    cif=cif.upper(), province=province, schema_name=schema_name_for(slug),
+                    **extra)
+    entity.full_clean()
+    domain_objects = [Domain(domain=host.strip().lower(), tenant=entity, is_primary=index == 0)
+                      for index, host in enumerate(domains)]
+    if not domain_objects:
+        raise ValidationError({"domains": _("Indique al menos un dominio para la entidad.")})
+    for domain in domain_objects:
+        domain.clean()
+        if Domain.objects.filter(domain=domain.domain).exists():
+            raise ValidationError({"domains": _("El dominio %(domain)s ya pertenece a otra entidad.")
+                                              % {"domain": domain.domain}})
+    with transaction.atomic():
+        entity.save()
+        for domain in domain_objects:
+            domain.tenant = entity
+            domain.save()
+        if members:
+            entity.members.set(members)
+        if population is not None:
+            EntityPopulation.objects.create(
+                entity=entity, year=population_year or timezone.localdate().year,
+                population=population)
+        method = provisioning.create_entity_schema(entity.schema_name)
+        audit.record("tenants.entity.provision", user=acting_user, entity=entity, obj=entity,
+                     detail={"method": method, "domains": [d.domain for d in domain_objects]})
+        transaction.on_commit(_schedule_spare_refill)
+    return ProvisionResult(entity=entity, method=method, seconds=time.perf_counter() - started)
+
+
+def _schedule_spare_refill() -> None:
+    from django.conf import settings
+
+    if settings.TENANT_SPARE_SCHEMAS and len(provisioning.spare_schemas()) < settings.TENANT_SPARE_SCHEMAS:
+        jobs.enqueue("tenants.refill_spares")
+        # enqueue() defers dispatch to on_commit; outside a transaction that is immediate.
+
+
+def add_domain(entity: Entity, host: str, *, acting_user: User, is_primary: bool = False) -> Domain:
+    domain = Domain(domain=host.strip().lower(), tenant=entity, is_primary=is_primary)
+    domain.clean()
+    try:
+        with transaction.atomic():
+            domain.save()
+            audit.record("tenants.domain.add", user=acting_user, entity=entity, obj=domain)
+    except IntegrityError as exc:
+        raise ValidationError({"domain": _("El dominio %(domain)s ya pertenece a otra entidad.")
+                                         % {"domain": domain.domain}}) from exc
+    return domain
+
+
+def record_population(entity: Entity, *, year: int, population: int, acting_user: User) -> None:
+    with transaction.atomic():
+        EntityPopulation.objects.update_or_create(entity=entity, year=year,
+                                                  defaults={"population": population})
+        audit.record("tenants.population.record", user=acting_user, entity=entity, obj=entity,
+                     detail={"year": year, "population": population})
+
+
+# --- adhesions --------------------------------------------------------------------------
+
+PDF_MAGIC = b"%PDF-"
+
+
+def _check_acceptance_document(document: UploadedFile) -> str:
+    from django.conf import settings
+
+    if document.size > settings.ADHESION_DOCUMENT_MAX_BYTES:
+        raise ValidationError({"acceptance_document": _(
+            "El documento ocupa %(size)s MB; el máximo es %(max)s MB.") % {
+            "size": round(document.size / 1048576, 1),
+            "max": settings.ADHESION_DOCUMENT_MAX_BYTES // 1048576}})
+    document.seek(0)
+    head = document.read(5)
+    if head != PDF_MAGIC:
+        raise ValidationError({"acceptance_document": _(
+            "La aceptación firmada debe ser un PDF (el archivo no lo es, sea cual sea su extensión).")})
+    digest = hashlib.sha256()
+    document.seek(0)
+    for chunk in document.chunks():
+        digest.update(chunk)
+    document.seek(0)
+    return digest.hexdigest()
+
+
+def request_adhesion(entity: Entity, service: Service, *, acting_user: User,
+                     acceptance_document: UploadedFile | None = None, signed_on=None,
+                     exception_justification: str = "", notes: str = "") -> Adhesion:
+    """Request an entity's adhesion to a service, applying the catalogue's thresholds.
+
+    Outside the thresholds only a provincial admin may record an exception, with a
+    justification.
+    """
+    if not service.is_active:
+        raise ValidationError(_("El servicio «%(service)s» no está en el catálogo.")
+                              % {"service": service.name})
+    exception_justification = (exception_justification or "").strip()
+    problem = service.eligibility_problem(entity)
+    if problem and not exception_justification:
+        raise ValidationError(problem + " " + _(
+            "Solo un administrador provincial puede registrar una excepción justificada."))
+    if exception_justification and not acting_user.is_provincial_admin:
+        raise PermissionDenied(_("Solo un administrador provincial puede registrar excepciones."))
+    adhesion = Adhesion(entity=entity, service=service, requested_by=acting_user, notes=notes,
+                        acceptance_signed_on=signed_on)
+    if problem:
+        adhesion.is_exception = True
+        adhesion.exception_justification = exception_justification
+        adhesion.exception_by = acting_user
+    if acceptance_document is not None:
+        adhesion.acceptance_sha256 = _check_acceptance_document(acceptance_document)
+    try:
+        with transaction.atomic():
+            if acceptance_document is not None:
+                adhesion.acceptance_document.save(acceptance_document.name, acceptance_document,
+                                                  save=False)
+            adhesion.save()
+            audit.record("tenants.adhesion.request", user=acting_user, entity=entity, obj=adhesion,
+                         detail={"service": service.code, "exception": adhesion.is_exception})
+    except IntegrityError as exc:
+        raise ValidationError(_("%(entity)s ya tiene una adhesión en curso a «%(service)s».")
+                              % {"entity": entity.name, "service": service.name}) from exc
+    return adhesion
+
+
+def approve_adhesion(adhesion: Adhesion, *, acting_user: User) -> Adhesion:
+    if not acting_user.is_provincial_admin:
+        raise PermissionDenied(_("Solo un administrador provincial aprueba adhesiones."))
+    if adhesion.service.requires_acceptance_document and not adhesion.acceptance_document:
+        raise ValidationError(_("Falta la aceptación firmada por la alcaldía."))
+    with transaction.atomic():
+        updated = Adhesion.objects.filter(pk=adhesion.pk, state=AdhesionState.REQUESTED).update(
+            state=AdhesionState.APPROVED, approved_at=timezone.now(), approved_by=acting_user)
+        if not updated:
+            raise ValidationError(_("Solo se aprueba una adhesión solicitada."))
+        adhesion.refresh_from_db()
+        audit.record("tenants.adhesion.approve", user=acting_user, entity=adhesion.entity,
+                     obj=adhesion)
+    return adhesion
+
+
+def end_adhesion(adhesion: Adhesion, *, acting_user: User, reason: str) -> Adhesion:
+    """Refuse a requested adhesion or withdraw an approved one."""
+    if not acting_user.is_provincial_admin:
+        raise PermissionDenied(_("Solo un administrador provincial da de baja adhesiones."))
+    if not (reason or "").strip():
+        raise ValidationError({"end_reason": _("Indique el motivo.")})
+    target = {AdhesionState.REQUESTED: AdhesionState.REFUSED,
+              AdhesionState.APPROVED: AdhesionState.WITHDRAWN}.get(adhesion.state)
+    if target is None:
+        raise ValidationError(_("La adhesión ya estaba cerrada."))
+    with transaction.atomic():
+        updated = Adhesion.objects.filter(pk=adhesion.pk, state=adhesion.state).update(
+            state=target, ended_at=timezone.now(), end_reason=reason.strip())
+        if not updated:
+            raise ValidationError(_("La adhesión cambió mientras tanto; vuelva a cargarla."))
+        adhesion.refresh_from_db()
+        audit.record(f"tenants.adhesion.{'refuse' if target == AdhesionState.REFUSED else 'withdraw'}",
+                     user=acting_user, entity=adhesion.entity, obj=adhesion,
+                     detail={"reason": reason.strip()})
+    return adhesion
+
+
+def entity_applications(entity: Entity) -> set[str]:
+    """Applications unlocked by the entity's approved adhesions."""
+    codes: set[str] = set()
+    for apps in Adhesion.objects.filter(entity=entity, state=AdhesionState.APPROVED) \
+            .values_list("service__applications", flat=True):
+        codes.update(apps)
+    return codes
+
+
+# --- users and memberships --------------------------------------------------------------
+
+
+def _require_user_admin(acting_user: User, entity: Entity) -> None:
+    if acting_user.is_provincial_admin:
+        return
+    allowed = Membership.objects.filter(user=acting_user, entity=entity, is_active=True,
+                                        role=MembershipRole.USER_ADMIN).exists()
+    if not allowed:
+        raise PermissionDenied(_("Solo el administrador de usuarios de %(entity)s puede hacerlo.")
+                               % {"entity": entity.name})
+
+
+def _check_applications(entity: Entity, applications: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(applications))
+    unknown = [code for code in wanted if code not in Application.values]
+    if unknown:
+        raise ValidationError({"applications": _("Aplicación desconocida: %(codes)s")
+                                               % {"codes": ", ".join(unknown)}})
+    available = entity_applications(entity)
+    missing = [Application(code).label for code in wanted if code not in available]
+    if missing:
+        raise ValidationError({"applications": _(
+            "%(entity)s no está adherida a ningún servicio que incluya: %(apps)s.")
+            % {"entity": entity.name, "apps": ", ".join(str(m) for m in missing)}})
+    return wanted
+
+
+def add_member(entity: Entity, *, acting_user: User, email: str, first_name: str = "",
+               last_name: str = "", nif: str = "", password: str | None = None,
+               role: str = MembershipRole.CLERK, applications: Iterable[str] = (),
+               job_title: str = "") -> Membership:
+    """Give a person access to an entity; an existing account (a shared official) is reused."""
+    _require_user_admin(acting_user, entity)
+    granted = _check_applications(entity, applications)
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            if not password:
+                raise ValidationError({"password": _("Indique una contraseña inicial para la persona nueva.")})
+            user = User(username=email, email=email, first_name=first_name, last_name=last_name,
+                        nif=nif.upper())
+            user.set_password(password)
+            user.save()
+            audit.record("tenants.user.create", user=acting_user, entity=entity, obj=user)
+        membership, created = Membership.objects.get_or_create(
+            user=user, entity=entity,
+            defaults={"role": role, "applications": granted, "job_title": job_title})
+        if not created:
+            if membership.is_active:
+                raise ValidationError({"email": _("%(email)s ya tiene acceso a %(entity)s.")
+                                                % {"email": email, "entity": entity.name}})
+            membership.is_active = True
+            membership.role = role
+            membership.applications = granted
+            membership.job_title = job_title
+            membership.save(update_fields=["is_active", "role", "applications", "job_title",
+                                           "updated_at"])
+        audit.record("tenants.membership.add", user=acting_user, entity=entity, obj=membership,
+                     detail={"role": role, "applications": granted})
+    return membership
+
+
+def update_membership(membership: Membership, *, acting_user: User, role: str,
+                      applications: Iterable[str], job_title: str = "",
+                      is_active: bool = True) -> Membership:
+    """Set a colleague's role and granted applications (user administrator of the entity)."""
+    _require_user_admin(acting_user, membership.entity)
+    granted = _check_applications(membership.entity, applications)
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Perfil desconocido.")})
+    if membership.user_id == acting_user.pk and (role != MembershipRole.USER_ADMIN or not is_active) \
+            and not acting_user.is_provincial_admin:
+        raise ValidationError({"role": _("No puede quitarse a sí mismo la administración de usuarios.")})
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        before = {"role": locked.role, "applications": locked.applications,
+                  "is_active": locked.is_active}
+        locked.role = role
+        locked.applications = granted
+        locked.job_title = job_title
+        locked.is_active = is_active
+        locked.save(update_fields=["role", "applications", "job_title", "is_active", "updated_at"])
+        audit.record("tenants.membership.update", user=acting_user, entity=locked.entity, obj=locked,
+                     detail={"before": before, "after": {"role": role, "applications": granted,
+                                                         "is_active": is_active}})
+    return locked
+
+
+def grant_application(membership: Membership, application: str, *, acting_user: User) -> Membership:
+    return update_membership(membership, acting_user=acting_user, role=membership.role,
+                             applications=[*membership.applications, application],
+                             job_title=membership.job_title, is_active=membership.is_active)
+
+
+def revoke_application(membership: Membership, application: str, *, acting_user: User) -> Membership:
+    return update_membership(membership, acting_user=acting_user, role=membership.role,
+                             applications=[a for a in membership.applications if a != application],
+                             job_title=membership.job_title, is_active=membership.is_active)
+
+
+# --- switching entity without logging in again ------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_login_handoff(user: User, entity: Entity) -> str:
+    """A one-time token that logs `user` in on `entity`'s host; requires a membership there."""
+    if not Membership.objects.filter(user=user, entity=entity, is_active=True).exists():
+        raise PermissionDenied(_("No tiene acceso a %(entity)s.") % {"entity": entity.name})
+    token = secrets.token_urlsafe(32)
+    LoginHandoff.objects.create(token_hash=_hash_token(token), user=user, entity=entity,
+                                expires_at=timezone.now() + LoginHandoff.HANDOFF_LIFETIME)
+    audit.record("tenants.session.switch", user=user, entity=entity, obj=entity)
+    return token
+
+
+def consume_login_handoff(token: str, entity: Entity) -> User | None:
+    """The user of a valid, unused, unexpired ticket for this entity; the ticket is spent."""
+    now = timezone.now()
+    with transaction.atomic():
+        handoff = LoginHandoff.objects.select_for_update().filter(
+            token_hash=_hash_token(token), entity=entity, used_at__isnull=True,
+            expires_at__gt=now).select_related("user").first()
+        if handoff is None:
+            return None
+        handoff.used_at = now
+        handoff.save(update_fields=["used_at"])
+    user = handoff.user
+    if not user.is_active or not Membership.objects.filter(user=user, entity=entity,
+                                                           is_active=True).exists():
+        return None
+    return user
+
+
+# --- distribution list ------------------------------------------------------------------
+
+
+def distribution_recipients(*, kinds: Iterable[str] = (), comarcas: Iterable[str] = (),
+                            mancomunidad: Entity | None = None, service: Service | None = None):
+    """Active addresses of active entities matching every given filter."""
+    addresses = DistributionAddress.objects.filter(is_active=True, entity__is_active=True) \
+        .exclude(entity__kind=EntityKind.DIPUTACION).select_related("entity")
+    kinds, comarcas = list(kinds), list(comarcas)
+    if kinds:
+        addresses = addresses.filter(entity__kind__in=kinds)
+    if comarcas:
+        addresses = addresses.filter(entity__comarca__in=comarcas)
+    if mancomunidad is not None:
+        addresses = addresses.filter(Q(entity__mancomunidades=mancomunidad) | Q(entity=mancomunidad))
+    if service is not None:
+        addresses = addresses.filter(entity__adhesions__service=service,
+                                     entity__adhesions__state=AdhesionState.APPROVED)
+    return addresses.distinct().order_by("entity__name", "email")
+
+
+def send_communication(*, sender: User, subject: str, body: str, kinds: Iterable[str] = (),
+                       comarcas: Iterable[str] = (), mancomunidad: Entity | None = None,
+                       service: Service | None = None) -> Communication:
+    """Record a communication, its recipients, and queue the sending job."""
+    if not (sender.is_active and sender.can_send_communications):
+        raise PermissionDenied(_("No está autorizado para enviar comunicaciones a las entidades."))
+    if not subject.strip() or not body.strip():
+        raise ValidationError(_("El asunto y el texto son obligatorios."))
+    recipients = list(distribution_recipients(kinds=kinds, comarcas=comarcas,
+                                              mancomunidad=mancomunidad, service=service))
+    if not recipients:
+        raise ValidationError(_("Ninguna entidad de la lista cumple los filtros elegidos."))
+    with transaction.atomic():
+        communication = Communication.objects.create(
+            subject=subject.strip(), body=body, sender=sender, kinds=list(kinds),
+            comarcas=list(comarcas), mancomunidad=mancomunidad, service=service)
+        Delivery.objects.bulk_create(
+            [Delivery(communication=communication, entity=address.entity, email=address.email)
+             for address in recipients], ignore_conflicts=True)
+        communication.job = jobs.enqueue("tenants.send_communication", created_by=sender,
+                                         payload={"communication_id": communication.pk})
+        communication.save(update_fields=["job"])
+        audit.record("tenants.communication.send", user=sender, obj=communication,
+                     detail={"recipients": len(recipients)})
+    return communication
+
+
+def ensure_diputacion(*, name: str, dir3_code: str, cif: str, province: str,
+                      domain: str) -> Entity:
+    """The entity of the public schema (the Diputación) and its provincial host."""
+    entity = Entity.objects.filter(schema_name="public").first()
+    if entity is None:
+        entity = Entity(schema_name="public", name=name, slug="diputacion",
+                        kind=EntityKind.DIPUTACION, dir3_code=dir3_code, cif=cif,
+                        province=province)
+        entity.full_clean()
+        entity.save()
+    if not Domain.objects.filter(domain=domain).exists():
+        Domain.objects.create(domain=domain, tenant=entity, is_primary=True)
+    return entity

@@ -1,0 +1,83 @@
+"""Forms of the back office and the provincial pages. They validate input and delegate."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.es import nif as stdnum_nif
+
+from tenants.choices import Application, EntityKind, MembershipRole
+from tenants.models import Entity, Service
+
+
+def _application_choices(available: set[str]) -> list[tuple[str, str]]:
+    return [(code, label) for code, label in Application.choices if code in available]
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Perfil"), choices=MembershipRole.choices)
+    job_title = forms.CharField(label=_("Puesto"), max_length=120, required=False)
+    applications = forms.MultipleChoiceField(
+        label=_("Aplicaciones concedidas"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Solo aparecen las aplicaciones de los servicios a los que la entidad está adherida."))
+    is_active = forms.BooleanField(label=_("Acceso activo"), required=False, initial=True)
+
+    def __init__(self, *args, available_applications: set[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = _application_choices(available_applications)
+
+
+class NewMemberForm(MembershipForm):
+    email = forms.EmailField(label=_("Correo electrónico"),
+                             help_text=_("Si ya trabaja en otra entidad, se usa su misma cuenta."))
+    first_name = forms.CharField(label=_("Nombre"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Apellidos"), max_length=150, required=False)
+    nif = forms.CharField(label=_("NIF"), max_length=9, required=False)
+    password = forms.CharField(label=_("Contraseña inicial"), required=False,
+                               widget=forms.PasswordInput(render_value=False),
+                               help_text=_("Solo para personas sin cuenta. Mínimo 10 caracteres."))
+
+    field_order = ["email", "first_name", "last_name", "nif", "password", "role", "job_title",
+                   "applications"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["is_active"]
+
+    def clean_nif(self) -> str:
+        value = self.cleaned_data["nif"].strip().upper()
+        if value and not stdnum_nif.is_valid(value):
+            raise ValidationError(_("El NIF %(value)s no es válido (compruebe la letra)."),
+                                  params={"value": value})
+        return value
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if password:
+            validate_password(password)
+        return password
+
+
+class CommunicationForm(forms.Form):
+    subject = forms.CharField(label=_("Asunto"), max_length=200)
+    body = forms.CharField(label=_("Texto"), widget=forms.Textarea(attrs={"rows": 10}),
+                           max_length=20000)
+    kinds = forms.MultipleChoiceField(
+        label=_("Tipos de entidad"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[c for c in EntityKind.choices if c[0] != EntityKind.DIPUTACION],
+        help_text=_("Sin marcar, a todas."))
+    comarcas = forms.MultipleChoiceField(label=_("Comarcas"), required=False,
+                                         widget=forms.SelectMultiple(attrs={"size": 6}))
+    mancomunidad = forms.ModelChoiceField(
+        label=_("Miembros de la mancomunidad"), required=False,
+        queryset=Entity.objects.filter(kind=EntityKind.MANCOMUNIDAD, is_active=True))
+    service = forms.ModelChoiceField(label=_("Adheridas al servicio"), required=False,
+                                     queryset=Service.objects.filter(is_active=True))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        comarcas = Entity.objects.adhered().exclude(comarca="").order_by("comarca") \
+            .values_list("comarca", flat=True).distinct()
+        self.fields["comarcas"].choices = [(c, c) for c in comarcas]

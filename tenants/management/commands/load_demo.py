@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from tenants import demo, provisioning
+
+
+class Command(BaseCommand):
+    help = "Carga una provincia de demostración (idempotente)."
+
+    def handle(self, *args, **options):
+        self.stdout.write("Cargando la provincia de demostración…")
+        entities = demo.load(stdout=self.stdout)
+        made = provisioning.refill_spares()
+        self.stdout.write(self.style.SUCCESS(
+            f"{len(entities)} entidades listas; {made} esquemas de reserva preparados."))

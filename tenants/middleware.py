@@ -1,0 +1,51 @@
+"""One place that guards every back-office URL of an entity.
+
+Under an entity's host, any view in the "gestion" namespace requires a logged-in user
+with an active membership in that entity (otherwise 404, as if the page did not exist);
+a section tied to an application also requires that the application is granted to the
+user and unlocked by an approved adhesion (otherwise 403 with the reason).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from tenants import sections
+from tenants.access import current_membership, usable_applications
+
+
+class BackofficeAccessMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        tenant = getattr(request, "tenant", None)
+        if match is None or tenant is None or not match.namespaces or match.namespaces[0] != "gestion":
+            return None
+        if tenant.is_diputacion:
+            return render(request, "404.html", status=404)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        membership = current_membership(request)
+        if membership is None:
+            return render(request, "404.html", status=404)
+        section = sections.get(match.namespaces[1]) if len(match.namespaces) > 1 else None
+        if section is None:
+            return None
+        if section.user_admin_only and not membership.is_user_admin:
+            return render(request, "403.html", {
+                "reason": _("Esta sección es solo para el administrador de usuarios de la entidad.")},
+                status=403)
+        if section.application and section.application not in usable_applications(request):
+            return render(request, "403.html", {
+                "reason": _("No tiene concedida la aplicación «%(app)s» en %(entity)s, o la entidad "
+                            "no está adherida al servicio que la incluye.")
+                % {"app": section.label, "entity": tenant.name}}, status=403)
+        return None

@@ -1,0 +1,420 @@
+"""Entities (tenants), their domains, the service catalogue, adhesions, users and memberships.
+
+Everything here lives in the public schema: it is what the Diputación administers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from tenants.choices import AdhesionState, Application, DeliveryState, EntityKind, MembershipRole
+from tenants.validators import validate_cif, validate_dir3, validate_hostname, validate_ine_code
+
+
+class User(AbstractUser):
+    """A person who works in the platform: clerk, user administrator, provincial staff.
+
+    One account for every entity the person serves (see Membership). Citizens are not
+    users: the sede identifies them per request.
+    """
+
+    nif = models.CharField(_("NIF"), max_length=9, blank=True)
+    phone = models.CharField(_("teléfono"), max_length=20, blank=True)
+    is_support_agent = models.BooleanField(
+        _("agente de soporte"), default=False,
+        help_text=_("Atiende el gestor de incidencias provincial."),
+    )
+    can_send_communications = models.BooleanField(
+        _("remitente autorizado de la lista de distribución"), default=False,
+        help_text=_("Puede enviar comunicaciones a las entidades de la provincia."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+        ordering = ["last_name", "first_name", "username"]
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def is_provincial_admin(self) -> bool:
+        return self.is_active and self.is_staff
+
+
+class EntityQuerySet(models.QuerySet):
+    def adhered(self) -> EntityQuerySet:
+        """Entities of the province (everything but the Diputación itself)."""
+        return self.exclude(kind=EntityKind.DIPUTACION)
+
+
+class Entity(TenantMixin):
+    """A local entity adhered to the provincial services, with its own PostgreSQL schema.
+
+    The Diputación itself is the entity of the public schema.
+    """
+
+    name = models.CharField(_("nombre"), max_length=200)
+    slug = models.SlugField(_("identificador"), max_length=63, unique=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=EntityKind.choices)
+    ine_code = models.CharField(
+        _("código INE"), max_length=6, blank=True, validators=[validate_ine_code],
+        help_text=_("Provincia, municipio y dígito de control (p. ej. 030149)."),
+    )
+    dir3_code = models.CharField(_("código DIR3"), max_length=9, unique=True,
+                                 validators=[validate_dir3])
+    cif = models.CharField(_("CIF"), max_length=9, unique=True, validators=[validate_cif])
+    province = models.CharField(_("provincia"), max_length=60)
+    comarca = models.CharField(_("comarca"), max_length=100, blank=True)
+    parent_municipality = models.ForeignKey(
+        "self", verbose_name=_("municipio al que pertenece"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="minor_entities",
+        limit_choices_to={"kind": EntityKind.AYUNTAMIENTO},
+        help_text=_("Solo para entidades locales menores."),
+    )
+    members = models.ManyToManyField(
+        "self", verbose_name=_("ayuntamientos miembros"), blank=True, symmetrical=False,
+        related_name="mancomunidades", limit_choices_to={"kind": EntityKind.AYUNTAMIENTO},
+        help_text=_("Solo para mancomunidades."),
+    )
+    address = models.CharField(_("dirección postal"), max_length=200, blank=True)
+    postal_code = models.CharField(_("código postal"), max_length=5, blank=True)
+    email = models.EmailField(_("correo electrónico oficial"), blank=True)
+    phone = models.CharField(_("teléfono"), max_length=20, blank=True)
+    website = models.URLField(_("web"), blank=True)
+    is_active = models.BooleanField(_("activa"), default=True)
+    created_at = models.DateTimeField(_("alta"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Schemas are made by tenants.provisioning (clone or spare rename), never on save.
+    auto_create_schema = False
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entidad")
+        verbose_name_plural = _("entidades")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ine_code"], condition=Q(kind="ayuntamiento"),
+                name="entity_unique_ine_code_per_ayuntamiento",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.kind == EntityKind.AYUNTAMIENTO:
+            if not self.ine_code:
+                errors.setdefault("ine_code", []).append(
+                    _("Un ayuntamiento necesita su código INE."))
+            elif (self.dir3_code and self.dir3_code.startswith("L01")
+                  and self.dir3_code[3:] != self.ine_code):
+                errors.setdefault("dir3_code", []).append(
+                    _("El DIR3 de un ayuntamiento es L01 seguido de su código INE: L01%(ine)s.")
+                    % {"ine": self.ine_code})
+        if self.kind == EntityKind.ELM and not self.parent_municipality_id:
+            errors.setdefault("parent_municipality", []).append(
+                _("Indique el municipio al que pertenece la entidad local menor."))
+        if self.kind != EntityKind.ELM and self.parent_municipality_id:
+            errors.setdefault("parent_municipality", []).append(
+                _("Solo una entidad local menor pertenece a un municipio."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_diputacion(self) -> bool:
+        return self.kind == EntityKind.DIPUTACION
+
+    def population(self, year: int | None = None) -> int | None:
+        """Official population of `year` (or the latest one known)."""
+        figures = self.populations.all()
+        if year is not None:
+            figures = figures.filter(year=year)
+        figure = figures.order_by("-year").first()
+        return figure.population if figure else None
+
+    def primary_domain(self) -> str | None:
+        domain = self.domains.filter(is_primary=True).first()
+        return domain.domain if domain else None
+
+
+class EntityPopulation(models.Model):
+    """Official population figure of an entity at 1 January of a year (Real Decreto anual)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveSmallIntegerField(_("año"))
+    population = models.PositiveIntegerField(_("población oficial"))
+
+    class Meta:
+        verbose_name = _("cifra oficial de población")
+        verbose_name_plural = _("cifras oficiales de población")
+        ordering = ["entity", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "year"], name="population_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.year}: {self.population}"
+
+
+class Domain(DomainMixin):
+    """A host name that routes to an entity (e.g. alcoi.localhost, sede.alcoi.es)."""
+
+    class Meta:
+        verbose_name = _("dominio")
+        verbose_name_plural = _("dominios")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        self.domain = (self.domain or "").strip().lower()
+        validate_hostname(self.domain)
+
+
+class Service(models.Model):
+    """A service of the provincial catalogue and who may adhere to it.
+
+    Population thresholds apply to ayuntamientos (the seeds state them for
+    "ayuntamientos de menos de N habitantes"); other kinds are eligible by kind alone.
+    """
+
+    code = models.SlugField(_("código"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=150)
+    description = models.TextField(_("descripción"), blank=True)
+    applications = ArrayField(
+        models.CharField(max_length=20, choices=Application.choices),
+        verbose_name=_("aplicaciones que habilita"), default=list, blank=True,
+    )
+    eligible_kinds = ArrayField(
+        models.CharField(max_length=20, choices=EntityKind.choices),
+        verbose_name=_("tipos de entidad beneficiarios"), default=list,
+    )
+    min_population = models.PositiveIntegerField(
+        _("población mínima"), null=True, blank=True,
+        help_text=_("Ayuntamientos con al menos esta población."))
+    max_population = models.PositiveIntegerField(
+        _("población máxima (excluida)"), null=True, blank=True,
+        help_text=_("Ayuntamientos de menos de esta población."))
+    requires_acceptance_document = models.BooleanField(
+        _("exige aceptación firmada por la alcaldía"), default=True)
+    is_active = models.BooleanField(_("en catálogo"), default=True)
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        verbose_name = _("servicio")
+        verbose_name_plural = _("catálogo de servicios")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def eligibility_problem(self, entity: Entity) -> str | None:
+        """Why `entity` may not adhere to this service, or None if it may."""
+        if entity.kind not in self.eligible_kinds:
+            return str(_("El servicio «%(service)s» no se presta a entidades del tipo «%(kind)s».")
+                       % {"service": self.name, "kind": entity.get_kind_display()})
+        if entity.kind != EntityKind.AYUNTAMIENTO:
+            return None
+        if self.min_population is None and self.max_population is None:
+            return None
+        population = entity.population()
+        if population is None:
+            return str(_("No consta la cifra oficial de población de %(entity)s.")
+                       % {"entity": entity.name})
+        if self.max_population is not None and population >= self.max_population:
+            return str(_("«%(service)s» es para ayuntamientos de menos de %(limit)s habitantes; "
+                         "%(entity)s tiene %(population)s.")
+                       % {"service": self.name, "limit": f"{self.max_population:,}".replace(",", "."),
+                          "entity": entity.name, "population": f"{population:,}".replace(",", ".")})
+        if self.min_population is not None and population < self.min_population:
+            return str(_("«%(service)s» es para ayuntamientos de %(limit)s habitantes o más; "
+                         "%(entity)s tiene %(population)s.")
+                       % {"service": self.name, "limit": f"{self.min_population:,}".replace(",", "."),
+                          "entity": entity.name, "population": f"{population:,}".replace(",", ".")})
+        return None
+
+
+def acceptance_upload_to(instance: Adhesion, filename: str) -> str:
+    return f"adhesiones/{instance.entity.schema_name}/{instance.service.code}-{filename}"
+
+
+class Adhesion(models.Model):
+    """An entity's adhesion (convenio) to a service: requested, approved, withdrawn."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="adhesions",
+                               verbose_name=_("entidad"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="adhesions",
+                                verbose_name=_("servicio"))
+    state = models.CharField(_("estado"), max_length=12, choices=AdhesionState.choices,
+                             default=AdhesionState.REQUESTED)
+    acceptance_document = models.FileField(
+        _("aceptación firmada por la alcaldía"), upload_to=acceptance_upload_to, blank=True)
+    acceptance_sha256 = models.CharField(_("huella SHA-256 del documento"), max_length=64,
+                                         blank=True)
+    acceptance_signed_on = models.DateField(_("fecha de la firma"), null=True, blank=True)
+    is_exception = models.BooleanField(_("excepción a los umbrales"), default=False)
+    exception_justification = models.TextField(_("justificación de la excepción"), blank=True)
+    exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("excepción autorizada por"))
+    notes = models.TextField(_("observaciones"), blank=True)
+    requested_at = models.DateTimeField(_("solicitada"), auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("aprobada"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("baja o denegación"), null=True, blank=True)
+    end_reason = models.TextField(_("motivo de la baja o denegación"), blank=True)
+
+    class Meta:
+        verbose_name = _("adhesión")
+        verbose_name_plural = _("adhesiones")
+        ordering = ["entity__name", "service__order"]
+        constraints = [
+            # One live adhesion per entity and service; ended ones stay as history.
+            models.UniqueConstraint(
+                fields=["entity", "service"],
+                condition=Q(state__in=[AdhesionState.REQUESTED, AdhesionState.APPROVED]),
+                name="adhesion_one_live_per_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} · {self.service} ({self.get_state_display()})"
+
+
+class Membership(models.Model):
+    """A user's place in an entity: role and the applications granted by its user administrator."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships", verbose_name=_("usuario"))
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="memberships",
+                               verbose_name=_("entidad"))
+    role = models.CharField(_("perfil"), max_length=12, choices=MembershipRole.choices,
+                            default=MembershipRole.CLERK)
+    applications = ArrayField(
+        models.CharField(max_length=20, choices=Application.choices),
+        verbose_name=_("aplicaciones concedidas"), default=list, blank=True,
+    )
+    job_title = models.CharField(_("puesto"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("activa"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pertenencia a entidad")
+        verbose_name_plural = _("pertenencias a entidades")
+        ordering = ["entity__name", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entity"], name="membership_once_per_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.entity}"
+
+    @property
+    def is_user_admin(self) -> bool:
+        return self.role == MembershipRole.USER_ADMIN
+
+
+class DistributionAddress(models.Model):
+    """An official address an entity communicated for the provincial distribution list."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE,
+                               related_name="distribution_addresses", verbose_name=_("entidad"))
+    email = models.EmailField(_("dirección"))
+    label = models.CharField(_("destinatario"), max_length=120, blank=True,
+                             help_text=_("Alcaldía, Secretaría, Intervención…"))
+    is_active = models.BooleanField(_("activa"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dirección de la lista de distribución")
+        verbose_name_plural = _("lista de distribución")
+        ordering = ["entity__name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "email"], name="distribution_address_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity}: {self.email}"
+
+
+class Communication(models.Model):
+    """A message sent by an authorised sender to entities of the distribution list."""
+
+    subject = models.CharField(_("asunto"), max_length=200)
+    body = models.TextField(_("texto"))
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="communications", verbose_name=_("remitente"))
+    kinds = ArrayField(models.CharField(max_length=20, choices=EntityKind.choices),
+                       verbose_name=_("tipos de entidad"), default=list, blank=True)
+    comarcas = ArrayField(models.CharField(max_length=100), verbose_name=_("comarcas"),
+                          default=list, blank=True)
+    mancomunidad = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("miembros de la mancomunidad"))
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT,
+                                verbose_name=_("adheridas al servicio"))
+    job = models.OneToOneField("provincial.Job", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="communication")
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comunicación")
+        verbose_name_plural = _("comunicaciones")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One recipient of a communication and what the SMTP server answered."""
+
+    communication = models.ForeignKey(Communication, on_delete=models.CASCADE,
+                                      related_name="deliveries")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()
+    state = models.CharField(max_length=10, choices=DeliveryState.choices,
+                             default=DeliveryState.PENDING)
+    smtp_response = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("entrega")
+        verbose_name_plural = _("entregas")
+        ordering = ["entity__name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["communication", "email"], name="delivery_once"),
+        ]
+
+
+class LoginHandoff(models.Model):
+    """A one-time ticket that carries a login from one entity's host to another's.
+
+    Session cookies cannot cross hosts (sede.alcoi.es, sede.elx.es), so switching
+    entity mints a ticket valid for a minute and for one entity only.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    HANDOFF_LIFETIME = datetime.timedelta(seconds=60)

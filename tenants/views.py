@@ -1,0 +1,163 @@
+"""Pages of an entity's host: portal entry, back-office dashboard, users, entity switching."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from provincial.models import Job
+from tenants import actions
+from tenants.access import (
+    adhered_applications,
+    current_membership,
+    get_membership_for,
+    usable_applications,
+    user_entities,
+)
+from tenants.choices import AdhesionState, Application
+from tenants.forms import MembershipForm, NewMemberForm
+from tenants.models import Adhesion, Entity, Membership
+
+
+def form_errors_to(form, error: ValidationError) -> None:
+    """Attach an action's ValidationError to the form, next to the field it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def entity_url(request: HttpRequest, entity: Entity, path: str) -> str:
+    """Absolute URL of `path` on the entity's primary host, keeping scheme and port."""
+    host = next((d.domain for d in entity.domains.all() if d.is_primary), None) \
+        or entity.primary_domain()
+    port = request.get_port()
+    default_port = "443" if request.is_secure() else "80"
+    netloc = host if port in (default_port, "", None) else f"{host}:{port}"
+    return f"{request.scheme}://{netloc}{path}"
+
+
+def portal_home(request: HttpRequest) -> HttpResponse:
+    """The entity's public entry page (the CMS portal replaces it when it lands)."""
+    tenant = request.tenant
+    services = Adhesion.objects.filter(entity=tenant, state=AdhesionState.APPROVED) \
+        .select_related("service").order_by("service__order")
+    return render(request, "tenants/portal_home.html", {"entity": tenant, "services": services})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    tenant = request.tenant
+    membership = current_membership(request)
+    adhesions = Adhesion.objects.filter(entity=tenant).select_related("service") \
+        .order_by("service__order")
+    usable = usable_applications(request)
+    context = {
+        "entity": tenant,
+        "population": tenant.population(),
+        "adhesions": adhesions,
+        "my_applications": [Application(code).label for code in Application.values if code in usable],
+        "recent_jobs": Job.objects.for_entity(tenant).order_by("-created_at")[:5],
+        "member_count": Membership.objects.filter(entity=tenant, is_active=True).count()
+        if membership.is_user_admin else None,
+    }
+    return render(request, "tenants/dashboard.html", context)
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    members = Membership.objects.filter(entity=request.tenant).select_related("user") \
+        .order_by("-is_active", "user__last_name", "user__first_name")
+    if query:
+        members = members.filter(Q(user__first_name__icontains=query)
+                                 | Q(user__last_name__icontains=query)
+                                 | Q(user__email__icontains=query)
+                                 | Q(job_title__icontains=query))
+    page = Paginator(members, 25).get_page(request.GET.get("page"))
+    labels = dict(Application.choices)
+    for member in page:
+        member.application_labels = [labels[code] for code in member.applications if code in labels]
+    return render(request, "tenants/member_list.html", {"page": page, "query": query})
+
+
+def member_add(request: HttpRequest) -> HttpResponse:
+    available = adhered_applications(request)
+    form = NewMemberForm(request.POST or None, available_applications=available)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = actions.add_member(
+                request.tenant, acting_user=request.user, email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"], nif=data["nif"],
+                password=data["password"] or None, role=data["role"],
+                applications=data["applications"], job_title=data["job_title"])
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("%(name)s ya tiene acceso a %(entity)s.")
+                             % {"name": membership.user.get_full_name() or membership.user.email,
+                                "entity": request.tenant.name})
+            return redirect("gestion:usuarios:list")
+    return render(request, "tenants/member_form.html", {"form": form, "is_new": True})
+
+
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_membership_for(request, pk)
+    available = adhered_applications(request) | set(membership.applications)
+    initial = {"role": membership.role, "job_title": membership.job_title,
+               "applications": membership.applications, "is_active": membership.is_active}
+    form = MembershipForm(request.POST or None, initial=initial, available_applications=available)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_membership(membership, acting_user=request.user, role=data["role"],
+                                      applications=data["applications"],
+                                      job_title=data["job_title"], is_active=data["is_active"])
+        except ValidationError as exc:
+            form_errors_to(form, exc)
+        else:
+            messages.success(request, _("Permisos de %(name)s actualizados.")
+                             % {"name": membership.user.get_full_name() or membership.user.email})
+            return redirect("gestion:usuarios:list")
+    return render(request, "tenants/member_form.html",
+                  {"form": form, "membership": membership, "is_new": False})
+
+
+@login_required
+@require_POST
+def switch_entity(request: HttpRequest, entity_id: int) -> HttpResponse:
+    """Carry the user's login to another entity where they are a member."""
+    entity = next((e for e in user_entities(request.user) if e.pk == entity_id), None)
+    if entity is None:
+        raise Http404
+    token = actions.create_login_handoff(request.user, entity)
+    return redirect(entity_url(request, entity, reverse("cuentas:handoff", args=[token])))
+
+
+def handoff(request: HttpRequest, token: str) -> HttpResponse:
+    """Receive a login carried from another host (see actions.create_login_handoff)."""
+    user = actions.consume_login_handoff(token, request.tenant)
+    if user is None:
+        messages.error(request, _("El enlace para cambiar de entidad ha caducado o ya se usó. "
+                                  "Inicie sesión de nuevo."))
+        return redirect("cuentas:login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    target = "gestion:dashboard" if not request.tenant.is_diputacion else "home"
+    return redirect(target)
+
+
+@login_required
+def my_entities(request: HttpRequest) -> HttpResponse:
+    """On the provincial host: the entities where the user works, to jump into."""
+    return render(request, "tenants/my_entities.html", {"entities": user_entities(request.user)})
