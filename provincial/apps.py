@@ -6,3 +6,6 @@ class ProvincialConfig(AppConfig):
     name = "provincial"
     verbose_name = _("Plataforma provincial")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from provincial import diagnostics  # noqa: F401 - registers the job kind

@@ -27,6 +27,13 @@ def data_dir() -> Path:
 
 def database_url() -> str:
     """Start (or reuse) the embedded PostgreSQL and return the URL of our database."""
+    import logging
+    import warnings
+
+    # pgserver logs every handle it releases and platformdirs warns when
+    # XDG_RUNTIME_DIR is unset (containers): neither is news to the user.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     pgdata = data_dir() / "postgres"

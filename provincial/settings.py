@@ -6,6 +6,8 @@ the embedded servers of provincial.embedded are started (see ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -112,9 +114,17 @@ DATABASES = {
         # ~5 (ARCHITECTURE.md). Recycled so each one's catalog cache stays bounded.
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 300),
         "CONN_HEALTH_CHECKS": True,
+        "TEST": {"NAME": env_str("TEST_DATABASE_NAME")},
     }
 }
 REDIS_URL = env_str("REDIS_URL") or embedded.redis_url()
+# pytest (>= 8.2) sets PYTEST_VERSION: the test run and the workers it starts use their own
+# Redis database, so a developer's running worker never takes the tests' jobs.
+TESTING = bool(os.environ.get("PYTEST_VERSION"))
+if TESTING:
+    REDIS_URL = re.sub(r"(\?db=|/)(\d+)$", lambda m: f"{m.group(1)}{env_int('REDIS_TEST_DB', 15)}",
+                       REDIS_URL) if re.search(r"(\?db=|/)\d+$", REDIS_URL) \
+        else REDIS_URL.rstrip("/") + f"/{env_int('REDIS_TEST_DB', 15)}"
 
 CACHES = {
     "default": {

@@ -1,0 +1,213 @@
+"""Shared fixtures: a small province built once per session, and the standard cast.
+
+Tenants are expensive, so the Diputación and entities A, B and C (with their schemas)
+are created once and committed; each test runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from provincial.routing import clear_host_cache
+from tenants import actions, provisioning
+from tenants.choices import EntityKind, MembershipRole
+from tenants.demo import ACCEPTANCE_PDF
+from tenants.models import Entity, Service, User
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "clave-de-prueba-2026"
+
+HOST_PROVINCIAL = settings.PROVINCIAL_DOMAIN
+HOST_A = "agost.localhost"
+HOST_B = "castalla.localhost"
+HOST_C = "alcoi.localhost"
+
+
+@dataclass
+class Province:
+    diputacion: Entity
+    a: Entity
+    b: Entity
+    c: Entity
+    clerk_a: User
+    clerk_b: User
+    admin_a: User
+    admin_b: User
+    shared_official: User
+    provincial_admin: User
+    support_agent: User
+    sender: User
+
+
+def pdf(name: str = "aceptacion.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ACCEPTANCE_PDF, content_type="application/pdf")
+
+
+def _user(username: str, **flags) -> User:
+    user = User(username=username, email=f"{username}@pruebas.localhost",
+                first_name=username.split("_")[0].title(), last_name="Pruebas", **flags)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _adhere(entity: Entity, code: str, admin: User) -> None:
+    adhesion = actions.request_adhesion(entity, Service.objects.get(code=code), acting_user=admin,
+                                        acceptance_document=pdf())
+    actions.approve_adhesion(adhesion, acting_user=admin)
+
+
+@pytest.fixture(scope="session")
+def province(django_db_setup, django_db_blocker) -> Province:
+    with django_db_blocker.unblock():
+        diputacion = actions.ensure_diputacion(
+            name="Diputación de Pruebas", dir3_code="L02000003", cif="P0300000G",
+            province="Alicante", domain=HOST_PROVINCIAL)
+        provincial_admin = _user("provincial_admin", is_staff=True, is_superuser=True,
+                                 can_send_communications=True)
+
+        def make(slug, name, ine, population, host, comarca):
+            from tenants.demo import _cif_for
+
+            return actions.provision_entity(
+                name=name, slug=slug, kind=EntityKind.AYUNTAMIENTO, ine_code=ine,
+                dir3_code=f"L01{ine}", cif=_cif_for(ine[:5]), province="Alicante",
+                comarca=comarca, domains=[host], population=population, population_year=2024,
+                acting_user=provincial_admin).entity
+
+        a = make("agost", "Ajuntament d'Agost", "030020", 4989, HOST_A, "Alacantí")
+        b = make("castalla", "Ajuntament de Castalla", "030535", 11136, HOST_B, "Alcoià")
+        c = make("alcoi", "Ajuntament d'Alcoi", "030092", 60283, HOST_C, "Alcoià")
+        for entity, codes in ((a, ["padron", "contabilidad"]), (b, ["padron"]), (c, ["soporte"])):
+            for code in codes:
+                _adhere(entity, code, provincial_admin)
+        cast = Province(
+            diputacion=diputacion, a=a, b=b, c=c,
+            clerk_a=_user("clerk_a"), clerk_b=_user("clerk_b"), admin_a=_user("admin_a"),
+            admin_b=_user("admin_b"), shared_official=_user("shared_official"),
+            provincial_admin=provincial_admin, support_agent=_user("support_agent",
+                                                                   is_support_agent=True),
+            sender=_user("sender", can_send_communications=True))
+        for user, entity, role, apps in [
+            (cast.clerk_a, a, MembershipRole.CLERK, ["padron"]),
+            (cast.clerk_b, b, MembershipRole.CLERK, ["padron"]),
+            (cast.admin_a, a, MembershipRole.USER_ADMIN, []),
+            (cast.admin_b, b, MembershipRole.USER_ADMIN, []),
+            (cast.shared_official, a, MembershipRole.CLERK, ["contabilidad"]),
+            (cast.shared_official, b, MembershipRole.CLERK, ["padron"]),
+        ]:
+            actions.add_member(entity, acting_user=provincial_admin, email=user.email, role=role,
+                               applications=apps)
+        provisioning.refill_spares(1)
+    return cast
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_and_fresh_routing(settings, tmp_path):
+    """Each test starts on the public schema, with an empty host cache and its own media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    connection.set_schema_to_public()
+    clear_host_cache()
+    yield
+    connection.set_schema_to_public()
+    clear_host_cache()
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user, host)`: a test client logged in as `user` talking to `host`."""
+    from django.test import Client
+
+    def make(user: User | None, host: str) -> Client:
+        new = Client(HTTP_HOST=host)
+        if user is not None:
+            new.force_login(user)
+        return new
+
+    return make
+
+
+def database_url_for_subprocess() -> str:
+    """URL of the test database, for processes the tests start (Celery workers)."""
+    cfg = connection.settings_dict
+    host = cfg.get("HOST") or ""
+    user = cfg.get("USER") or "postgres"
+    password = cfg.get("PASSWORD") or ""
+    if host.startswith("/"):
+        return f"postgresql://{user}:{password}@/{cfg['NAME']}?host={host}"
+    return f"postgresql://{user}:{password}@{host}:{cfg.get('PORT') or 5432}/{cfg['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port; `.messages` holds what it got."""
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self) -> None:
+            self.messages: list[tuple[str, list[str], bytes]] = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            return "250 OK mensaje aceptado"
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    controller.start()
+    sink.port = controller.server.sockets[0].getsockname()[1]
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(province, smtp_server, django_db_blocker):
+    """A real Celery worker process on the test database and the tests' Redis database."""
+    with django_db_blocker.unblock():
+        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
+               "REDIS_URL": settings.REDIS_URL, "EMAIL_HOST": "127.0.0.1",
+               "EMAIL_PORT": str(smtp_server.port)}
+    from provincial.celery import app
+
+    app.control.purge()
+    log = open(ROOT / ".data" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "provincial", "worker", "-Q",
+         "default,intercambios,provision", "-c", "1", "--loglevel", "INFO", "-n",
+         f"pruebas-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            break
+        if process.poll() is not None:
+            raise RuntimeError(f"worker exited; see {log.name}")
+    else:
+        process.kill()
+        raise RuntimeError(f"worker did not answer; see {log.name}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
