@@ -44,7 +44,20 @@ def database_url() -> str:
     )
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    return server.get_uri(DATABASE_NAME)
+    return socket_url(server.get_uri(DATABASE_NAME))
+
+
+def socket_url(uri: str) -> str:
+    """pgserver gives 'postgresql://postgres:@/db?host=/dir'; dj-database-url reads a Unix
+    socket directory only as a percent-encoded host ('postgresql://postgres@%2Fdir/db')."""
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    parts = urlsplit(uri)
+    host = parse_qs(parts.query).get("host", [""])[0]
+    if not host:
+        return uri
+    user = parts.username or "postgres"
+    return f"postgresql://{user}@{quote(host, safe='')}{parts.path}"
 
 
 def _redis_paths() -> tuple[Path, Path]:

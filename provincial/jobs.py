@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,7 @@ class JobContext:
 
     def log(self, line: str) -> None:
         stamp = timezone.localtime().strftime("%H:%M:%S")
-        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), f"[{stamp}] {line}\n"))
+        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(f"[{stamp}] {line}\n")))
 
     def add_file(self, name: str, content: bytes, *, direction: str = FileDirection.OUTPUT) -> JobFile:
         job_file = JobFile(job=self.job, direction=direction, name=name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import smtplib
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
 from celery import shared_task
 from django.conf import settings
@@ -53,6 +53,12 @@ def send_communication_job(context: JobContext) -> dict:
         raise TemporaryJobError(_("No se pudo conectar con el servidor de correo (%(error)s).")
                                 % {"error": exc}) from exc
     smtp = connection.connection
+    envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    try:
+        smtp.ehlo_or_helo_if_needed()
+    except (OSError, smtplib.SMTPException) as exc:
+        raise TemporaryJobError(_("El servidor de correo no respondió al saludo (%(error)s).")
+                                % {"error": exc}) from exc
     sent = failed = 0
     try:
         for index, delivery in enumerate(pending, start=1):
@@ -60,11 +66,11 @@ def send_communication_job(context: JobContext) -> dict:
                 subject=communication.subject, body=communication.body,
                 from_email=settings.DEFAULT_FROM_EMAIL, to=[delivery.email],
                 reply_to=[communication.sender.email] if communication.sender.email else None,
-                headers={"Message-ID": make_msgid(domain="diputacion.localhost"),
+                headers={"Message-ID": make_msgid(domain=envelope_from.rpartition("@")[2]),
                          "X-Comunicacion": str(communication.pk)},
             ).message()
             try:
-                smtp.mail(settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">"))
+                smtp.mail(envelope_from)
                 code, reply = smtp.rcpt(delivery.email)
                 if code >= 400:
                     smtp.rset()

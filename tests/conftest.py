@@ -68,8 +68,25 @@ def _adhere(entity: Entity, code: str, admin: User) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database, created whether or not a collected test is marked django_db.
+
+    pytest-django only sets up the databases named by markers; the worker tests commit
+    their rows without the marker, and must never reach the developer's database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="session")
 def province(django_db_setup, django_db_blocker) -> Province:
     with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
         diputacion = actions.ensure_diputacion(
             name="Diputación de Pruebas", dir3_code="L02000003", cif="P0300000G",
             province="Alicante", domain=HOST_PROVINCIAL)
@@ -144,7 +161,9 @@ def database_url_for_subprocess() -> str:
     user = cfg.get("USER") or "postgres"
     password = cfg.get("PASSWORD") or ""
     if host.startswith("/"):
-        return f"postgresql://{user}:{password}@/{cfg['NAME']}?host={host}"
+        from urllib.parse import quote
+
+        return f"postgresql://{user}@{quote(host, safe='')}/{cfg['NAME']}"
     return f"postgresql://{user}:{password}@{host}:{cfg.get('PORT') or 5432}/{cfg['NAME']}"
 
 
@@ -161,10 +180,15 @@ def smtp_server():
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
             return "250 OK mensaje aceptado"
 
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    sink.port = controller.server.sockets[0].getsockname()[1]
+    sink.port = port
     yield sink
     controller.stop()
 

@@ -1,0 +1,97 @@
+"""A real Celery worker process, the test database and a real SMTP server.
+
+These tests commit their rows (the worker is another process) and remove them after.
+"""
+
+import email
+import email.policy
+
+import pytest
+
+from provincial import jobs
+from provincial.choices import JobState
+from provincial.models import Job
+from tenants import actions
+from tenants.choices import DeliveryState, EntityKind
+from tenants.models import Communication, DistributionAddress
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture
+def committed(django_db_blocker):
+    """Database access without the per-test transaction; cleans what the test made."""
+    with django_db_blocker.unblock():
+        before_jobs = set(Job.objects.values_list("pk", flat=True))
+        yield
+        Communication.objects.all().delete()
+        DistributionAddress.objects.all().delete()
+        Job.objects.exclude(pk__in=before_jobs).delete()
+
+
+def test_a_job_started_from_entity_a_runs_in_a_schema_in_a_real_worker(
+        province, celery_worker_process, committed):
+    job_a = jobs.enqueue("provincial.diagnostic", entity=province.a, payload={"sleep": 0.5})
+    job_b = jobs.enqueue("provincial.diagnostic", entity=province.b)
+    for job in (job_a, job_b):
+        wait_for(lambda job=job: Job.objects.get(pk=job.pk).is_finished, timeout=60)
+    job_a.refresh_from_db()
+    job_b.refresh_from_db()
+    assert job_a.state == JobState.SUCCEEDED, job_a.error
+    assert job_a.result["schema"] == "agost"
+    assert job_b.result["schema"] == "castalla"
+    assert job_a.celery_task_id and job_a.attempts == 1 and job_a.progress == 100
+    assert "schema=agost" in job_a.log
+
+
+def test_distribution_list_is_delivered_over_smtp_and_each_delivery_recorded(
+        province, celery_worker_process, smtp_server, committed):
+    DistributionAddress.objects.create(entity=province.a, email="alcaldia@agost.localhost",
+                                       label="Alcaldía")
+    DistributionAddress.objects.create(entity=province.b, email="secretaria@castalla.localhost",
+                                       label="Secretaría")
+    DistributionAddress.objects.create(entity=province.c, email="alcaldia@alcoi.localhost")
+    DistributionAddress.objects.create(entity=province.c, email="antigua@alcoi.localhost",
+                                       is_active=False)
+    smtp_server.messages.clear()
+    communication = actions.send_communication(
+        sender=province.sender, subject="Convocatoria de formación en el padrón",
+        body="Se convoca un curso de gestión del padrón.", kinds=[EntityKind.AYUNTAMIENTO],
+        comarcas=["Alcoià", "Alacantí"])
+    wait_for(lambda: Job.objects.get(pk=communication.job_id).is_finished, timeout=60)
+    job = Job.objects.get(pk=communication.job_id)
+    assert job.state == JobState.SUCCEEDED, job.error
+    assert job.result == {"sent": 3, "failed": 0, "total": 3}, list(communication.deliveries.values_list("smtp_response", flat=True))
+    deliveries = {d.email: d for d in communication.deliveries.all()}
+    assert set(deliveries) == {"alcaldia@agost.localhost", "secretaria@castalla.localhost",
+                               "alcaldia@alcoi.localhost"}
+    assert all(d.state == DeliveryState.SENT for d in deliveries.values())
+    assert all(d.smtp_response == "250 OK mensaje aceptado" for d in deliveries.values())
+    received = {tuple(rcpt) for _from, rcpt, _content in smtp_server.messages}
+    assert received == {("alcaldia@agost.localhost",), ("secretaria@castalla.localhost",),
+                        ("alcaldia@alcoi.localhost",)}
+    message = email.message_from_bytes(smtp_server.messages[0][2], policy=email.policy.default)
+    assert message["Subject"] == "Convocatoria de formación en el padrón"
+    assert message["Reply-To"] == province.sender.email
+
+
+def test_distribution_filters_by_service_and_mancomunidad(province, committed):
+    DistributionAddress.objects.create(entity=province.a, email="a@agost.localhost")
+    DistributionAddress.objects.create(entity=province.b, email="b@castalla.localhost")
+    DistributionAddress.objects.create(entity=province.c, email="c@alcoi.localhost")
+    from tenants.models import Service
+
+    padron = Service.objects.get(code="padron")
+    assert [a.email for a in actions.distribution_recipients(service=padron)] == [
+        "a@agost.localhost", "b@castalla.localhost"]
+    assert [a.email for a in actions.distribution_recipients(comarcas=["Alcoià"])] == [
+        "c@alcoi.localhost", "b@castalla.localhost"]
+
+
+def test_only_authorised_senders_may_send(province, committed):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.send_communication(sender=province.clerk_a, subject="x", body="y")
+    assert not Communication.objects.exists()
