@@ -28,6 +28,17 @@ def record(action: str, *, user=None, entity=None, obj: models.Model | None = No
     )
 
 
+def client_ip(request) -> str | None:
+    """The client's address; behind our reverse proxy, the one it appended last."""
+    from django.conf import settings
+
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
 class AuditContextMiddleware:
     """Remembers the client's IP for the audit records written during the request."""
 
@@ -35,7 +46,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _source_ip.set(request.META.get("REMOTE_ADDR"))
+        token = _source_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

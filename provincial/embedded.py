@@ -131,9 +131,9 @@ def main(argv: list[str]) -> int:
         stop()
         return 0
     if command == "start":
-        if not os.environ.get("DATABASE_URL"):
+        if not (os.environ.get("DATABASE_URL") or os.environ.get("DATABASE_URL_FILE")):
             print(f"export DATABASE_URL='{database_url()}'")
-        if not os.environ.get("REDIS_URL"):
+        if not (os.environ.get("REDIS_URL") or os.environ.get("REDIS_URL_FILE")):
             print(f"export REDIS_URL='{redis_url()}'")
         return 0
     print("usage: python -m provincial.embedded [start|stop]", file=sys.stderr)

@@ -82,11 +82,13 @@ class JobContext:
 
     def progress(self, percent: int, message: str = "") -> None:
         percent = max(0, min(100, int(percent)))
-        Job.objects.filter(pk=self.job.pk).update(progress=percent, progress_message=message[:200])
+        Job.objects.filter(pk=self.job.pk).update(progress=percent, progress_message=message[:200],
+                                                  updated_at=timezone.now())
 
     def log(self, line: str) -> None:
         stamp = timezone.localtime().strftime("%H:%M:%S")
-        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(f"[{stamp}] {line}\n")))
+        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(f"[{stamp}] {line}\n")),
+                                                  updated_at=timezone.now())
 
     def add_file(self, name: str, content: bytes, *, direction: str = FileDirection.OUTPUT) -> JobFile:
         job_file = JobFile(job=self.job, direction=direction, name=name,
@@ -124,9 +126,20 @@ def dispatch(job_id: int) -> bool:
 
 
 def dispatch_pending(grace_seconds: int | None = None) -> int:
-    """Dispatch jobs left pending (broker was down, or the process died after commit)."""
+    """Dispatch jobs left pending (broker was down, or the process died after commit).
+
+    Also puts back in the outbox the jobs whose message was lost (queued, never started,
+    for JOB_REQUEUE_SECONDS) and those whose worker died (running without heartbeat for
+    JOB_HEARTBEAT_TIMEOUT); the claim makes a duplicate delivery harmless.
+    """
+    now = timezone.now()
+    Job.objects.filter(state=JobState.QUEUED, started_at__isnull=True,
+                       dispatched_at__lt=now - datetime.timedelta(
+                           seconds=settings.JOB_REQUEUE_SECONDS)).update(state=JobState.PENDING)
+    Job.objects.filter(state=JobState.RUNNING, updated_at__lt=now - datetime.timedelta(
+        seconds=settings.JOB_HEARTBEAT_TIMEOUT)).update(state=JobState.PENDING)
     grace = settings.JOB_OUTBOX_GRACE_SECONDS if grace_seconds is None else grace_seconds
-    cutoff = timezone.now() - datetime.timedelta(seconds=grace)
+    cutoff = now - datetime.timedelta(seconds=grace)
     sent = 0
     for job_id in Job.objects.filter(state=JobState.PENDING, created_at__lte=cutoff) \
             .order_by("created_at").values_list("pk", flat=True)[:500]:
@@ -137,18 +150,23 @@ def dispatch_pending(grace_seconds: int | None = None) -> int:
 
 
 def claim(job_id: int, task_id: str) -> bool:
-    """Mark a job RUNNING for this attempt, unless it is finished or out of attempts."""
+    """Mark a job RUNNING for this attempt, unless it is finished, out of attempts, or
+    running elsewhere with a live heartbeat (a duplicate delivery must not run alongside)."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
     return bool(Job.objects.filter(
-        Q(pk=job_id), Q(state__in=JobState.live()), Q(attempts__lt=F("max_attempts")),
-    ).update(state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now(),
-             celery_task_id=task_id or "", error=""))
+        Q(pk=job_id), Q(attempts__lt=F("max_attempts")),
+        Q(state__in=[JobState.PENDING, JobState.QUEUED])
+        | Q(state=JobState.RUNNING, updated_at__lt=stale),
+    ).update(state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=now,
+             updated_at=now, celery_task_id=task_id or "", error=""))
 
 
 def run(job_id: int, task_id: str = "") -> str:
     """Run one job in its entity's schema. Returns the resulting state."""
     if not claim(job_id, task_id):
-        # Finished, cancelled, missing, or exhausted by redeliveries (a worker killed
-        # each time): an exhausted live job is failed instead of looping forever.
+        # Finished, cancelled, missing, running elsewhere, or exhausted by redeliveries
+        # (a worker killed each time): an exhausted job is failed instead of looping.
         Job.objects.filter(pk=job_id, state__in=JobState.live(),
                            attempts__gte=F("max_attempts")).update(
             state=JobState.FAILED, finished_at=timezone.now(),
@@ -185,7 +203,8 @@ def run(job_id: int, task_id: str = "") -> str:
 
 
 def _finish(job_id: int, state: str, *, error: str = "", result: dict | None = None) -> None:
-    fields: dict[str, Any] = {"state": state, "finished_at": timezone.now(), "error": error}
+    now = timezone.now()
+    fields: dict[str, Any] = {"state": state, "finished_at": now, "updated_at": now, "error": error}
     if state == JobState.SUCCEEDED:
         fields.update(progress=100, result=result or {})
     Job.objects.filter(pk=job_id).update(**fields)

@@ -14,12 +14,15 @@ Set MIGRATE_ALL_SCHEMAS=1 (or pass an app label / --fake) to run the stock behav
 from __future__ import annotations
 
 import os
+import sys
 
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django_tenants.migration_executors import get_executor as stock_get_executor
 from django_tenants.utils import get_public_schema_name
+
+from provincial.env import env_bool
 
 
 def expected_migrations() -> tuple[set[tuple[str, str]], dict]:
@@ -75,10 +78,15 @@ def record_states(pending: dict[str, list[str]], migrated: set[str]) -> None:
         if schema in migrated:
             defaults["migrated_at"] = now
         SchemaMigrationState.objects.update_or_create(schema_name=schema, defaults=defaults)
+    # Spares renamed into entities, or dropped, leave no row behind.
+    SchemaMigrationState.objects.exclude(schema_name__in=list(pending)).delete()
 
 
 def get_executor(codename: str | None = None):
-    base = stock_get_executor(codename)
+    from django.conf import settings
+
+    base = stock_get_executor(codename or os.environ.get("EXECUTOR")
+                              or settings.TENANT_MIGRATION_EXECUTOR)
 
     class SkippingExecutor(base):
         def run_migrations(self, tenants=None):
@@ -92,9 +100,8 @@ def get_executor(codename: str | None = None):
             pending = pending_by_schema(schemas)
             todo = [schema for schema in schemas if pending[schema]]
             if int(self.options.get("verbosity", 1)) >= 1:
-                self.options.get("stdout", None)
-                print(f"migrate_schemas: {len(todo)} of {len(schemas)} schemas have pending "
-                      f"migrations")
+                sys.stdout.write(f"migrate_schemas: {len(todo)} of {len(schemas)} schemas have "
+                                 f"pending migrations\n")
             if todo:
                 super().run_migrations(tenants=todo)
             connection.set_schema_to_public()
@@ -103,7 +110,7 @@ def get_executor(codename: str | None = None):
 
         def _must_run_all(self) -> bool:
             return bool(
-                os.environ.get("MIGRATE_ALL_SCHEMAS") == "1"
+                env_bool("MIGRATE_ALL_SCHEMAS", False)
                 or self.options.get("app_label") or self.options.get("migration_name")
                 or self.options.get("fake") or self.options.get("plan")
                 or self.options.get("check_unapplied") or self.options.get("prune")

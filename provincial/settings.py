@@ -63,6 +63,8 @@ ROOT_URLCONF = "provincial.urls_tenant"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "provincial.views.unknown_host"
 TENANT_LIMIT_SET_CALLS = True
 GET_EXECUTOR_FUNCTION = "provincial.migrations_executor.get_executor"
+# migrate_schemas runs the schemas that have something pending in parallel processes.
+TENANT_MIGRATION_EXECUTOR = env_str("TENANT_MIGRATION_EXECUTOR", "multiprocessing")
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MIGRATION_PROCESSES", 2)
 TENANT_MULTIPROCESSING_CHUNKS = 4
 # Migrated schema that new entities are cloned from, and how many pre-cloned spare
@@ -126,10 +128,21 @@ if TESTING:
                        REDIS_URL) if re.search(r"(\?db=|/)\d+$", REDIS_URL) \
         else REDIS_URL.rstrip("/") + f"/{env_int('REDIS_TEST_DB', 15)}"
 
+
+
+def _redis_db(url: str, offset: int) -> str:
+    """The same Redis server, another database: cache.clear() must never drop queued tasks."""
+    match = re.search(r"(\?db=|/)(\d+)$", url)
+    if match is None:
+        return url.rstrip("/") + f"/{offset}"
+    return url[:match.start(2)] + str(int(match.group(2)) + offset)
+
+
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL") or _redis_db(REDIS_URL, 1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         # Every key carries the schema of the active entity (django-tenants).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -146,7 +159,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 AUTH_USER_MODEL = "tenants.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,7 +185,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / ".data" / "media")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or embedded.data_dir() / "media")
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -206,7 +220,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ["default", "intercambios", "provision"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
@@ -221,12 +234,22 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600,
+        "options": {"queue": "provision"},
+    },
+    "purge-login-handoffs": {
+        "task": "tenants.tasks.purge_login_handoffs",
+        "schedule": 3600,
     },
 }
 # A job stays 'pending' (not handed to the broker) at most this long before the sweep
 # tries again; attempts beyond JOB_MAX_ATTEMPTS fail the job.
 JOB_OUTBOX_GRACE_SECONDS = env_int("JOB_OUTBOX_GRACE_SECONDS", 10)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5)
+# A running job whose heartbeat (progress, log) is older than this is presumed dead (its
+# worker was killed) and may be claimed again; a queued job not started after
+# JOB_REQUEUE_SECONDS is handed to the broker again (its message was lost).
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 120)
+JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 2 * 3600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -84,22 +84,36 @@ def provision_entity(*, name: str, slug: str, kind: str, dir3_code: str, cif: st
         if Domain.objects.filter(domain=domain.domain).exists():
             raise ValidationError({"domains": _("El dominio %(domain)s ya pertenece a otra entidad.")
                                               % {"domain": domain.domain}})
-    with transaction.atomic():
-        entity.save()
-        for domain in domain_objects:
-            domain.tenant = entity
-            domain.save()
-        if members:
-            entity.members.set(members)
-        if population is not None:
-            EntityPopulation.objects.create(
-                entity=entity, year=population_year or timezone.localdate().year,
-                population=population)
-        method = provisioning.create_entity_schema(entity.schema_name)
-        audit.record("tenants.entity.provision", user=acting_user, entity=entity, obj=entity,
-                     detail={"method": method, "domains": [d.domain for d in domain_objects]})
-        transaction.on_commit(_schedule_spare_refill)
+    try:
+        with transaction.atomic():
+            entity.save()
+            for domain in domain_objects:
+                domain.tenant = entity
+                domain.save()
+            method = _finish_provisioning(entity, members, population, population_year,
+                                          acting_user, domain_objects)
+    except IntegrityError as exc:
+        # Lost a race with another provisioning of the same slug, CIF or domain.
+        raise ValidationError(_("Otra entidad con el mismo identificador, CIF o dominio se "
+                                "acaba de dar de alta.")) from exc
     return ProvisionResult(entity=entity, method=method, seconds=time.perf_counter() - started)
+
+
+def _finish_provisioning(entity: Entity, members, population: int | None,
+                         population_year: int | None, acting_user: User | None,
+                         domain_objects: list[Domain]) -> str:
+    """The rest of provision_entity, inside its transaction; returns how the schema was made."""
+    if members:
+        entity.members.set(members)
+    if population is not None:
+        EntityPopulation.objects.create(
+            entity=entity, year=population_year or timezone.localdate().year,
+            population=population)
+    method = provisioning.create_entity_schema(entity.schema_name)
+    audit.record("tenants.entity.provision", user=acting_user, entity=entity, obj=entity,
+                 detail={"method": method, "domains": [d.domain for d in domain_objects]})
+    transaction.on_commit(_schedule_spare_refill)
+    return method
 
 
 def _schedule_spare_refill() -> None:

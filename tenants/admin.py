@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from provincial import audit
 from tenants import actions
 from tenants.choices import AdhesionState, Application
 from tenants.models import (
@@ -233,6 +234,13 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "is_active", "entity__kind", "entity"]
     search_fields = ["user__username", "user__email", "user__last_name", "entity__name"]
     autocomplete_fields = ["user", "entity"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(f"tenants.membership.{'update' if change else 'add'}", user=request.user,
+                     entity=obj.entity, obj=obj,
+                     detail={"role": obj.role, "applications": obj.applications,
+                             "is_active": obj.is_active, "via": "admin"})
 
 
 class UserMembershipInline(admin.TabularInline):

@@ -93,7 +93,11 @@ def refill_spares(count: int | None = None) -> int:
     if not template_is_ready():
         return 0
     made = 0
-    while len(spare_schemas()) < wanted:
-        clone_template(f"{SPARE_PREFIX}{secrets.token_hex(6)}")
-        made += 1
+    with transaction.atomic():
+        # The same lock as claiming: two refills never overshoot the pool.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SPARE_LOCK_ID])
+        while len(spare_schemas()) < wanted:
+            clone_template(f"{SPARE_PREFIX}{secrets.token_hex(6)}")
+            made += 1
     return made

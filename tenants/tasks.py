@@ -32,6 +32,18 @@ def refill_spare_schemas() -> int:
     return provisioning.refill_spares()
 
 
+@shared_task(name="tenants.tasks.purge_login_handoffs")
+def purge_login_handoffs() -> int:
+    """Periodic: delete entity-switch tickets that are used or expired."""
+    from django.db.models import Q
+
+    from tenants.models import LoginHandoff
+
+    deleted, _detail = LoginHandoff.objects.filter(
+        Q(used_at__isnull=False) | Q(expires_at__lt=timezone.now())).delete()
+    return deleted
+
+
 @registry.register("tenants.send_communication",
                    label=gettext_lazy("Envío a la lista de distribución"))
 def send_communication_job(context: JobContext) -> dict:

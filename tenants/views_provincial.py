@@ -18,7 +18,7 @@ from tenants.views import form_errors_to
 
 
 def _require_sender(request: HttpRequest) -> None:
-    if not (request.user.can_send_communications or request.user.is_provincial_admin):
+    if not (request.user.is_active and request.user.can_send_communications):
         raise PermissionDenied(_("No está autorizado para la lista de distribución."))
 
 

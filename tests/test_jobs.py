@@ -125,3 +125,34 @@ def test_an_unexpected_error_is_shown_in_spanish_without_internals(province, mon
     assert jobs.run(job.pk) == JobState.FAILED
     job.refresh_from_db()
     assert job.error == "Error interno (KeyError). El equipo técnico ha sido avisado."
+
+
+def test_a_running_job_with_a_live_heartbeat_is_not_claimed_twice(province):
+    job = Job.objects.create(kind="provincial.diagnostic", entity=province.a, state=JobState.QUEUED)
+    assert jobs.claim(job.pk, "first")
+    assert not jobs.claim(job.pk, "duplicate delivery")
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.celery_task_id == "first"
+
+
+def test_sweep_requeues_dead_and_lost_jobs(province, private_broker):
+    import datetime
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(hours=3)
+    dead = Job.objects.create(kind="provincial.diagnostic", entity=province.a,
+                              state=JobState.RUNNING, attempts=1)
+    lost = Job.objects.create(kind="provincial.diagnostic", entity=province.a,
+                              state=JobState.QUEUED, dispatched_at=long_ago)
+    alive = Job.objects.create(kind="provincial.diagnostic", entity=province.a,
+                               state=JobState.RUNNING, attempts=1)
+    Job.objects.filter(pk__in=[dead.pk, lost.pk]).update(updated_at=long_ago, created_at=long_ago)
+    assert jobs.dispatch_pending(grace_seconds=0) == 2
+    states = dict(Job.objects.filter(pk__in=[dead.pk, lost.pk, alive.pk])
+                  .values_list("pk", "state"))
+    assert states == {dead.pk: JobState.QUEUED, lost.pk: JobState.QUEUED,
+                      alive.pk: JobState.RUNNING}
+    assert private_broker.client.llen("default") == 2
+    # The dead job's next delivery may claim it: its heartbeat is stale.
+    assert jobs.claim(dead.pk, "retry")

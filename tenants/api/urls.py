@@ -1,5 +1,6 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from tenants.api import views
@@ -12,5 +13,6 @@ urlpatterns = [
     path("v1/entidad/", views.CurrentEntityView.as_view(), name="entidad"),
     path("v1/yo/", views.MeView.as_view(), name="yo"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+         name="schema"),
 ]

@@ -37,6 +37,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     """Jobs of this entity."""
 
     serializer_class = JobSerializer
+    queryset = Job.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self):
         return Job.objects.for_entity(self.request.tenant).order_by("-created_at")

@@ -1,0 +1,47 @@
+"""migrate_schemas skips schemas that have nothing pending and records each one's state."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from provincial.migrations_executor import pending_by_schema
+from provincial.models import SchemaMigrationState
+from tenants import provisioning
+
+pytestmark = pytest.mark.django_db
+
+
+def test_noop_migrate_skips_every_schema_and_records_them(province, capsys):
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=1)
+    out = capsys.readouterr().out
+    schemas = ["agost", "castalla", "alcoi", provisioning.template_schema(),
+               *provisioning.spare_schemas()]
+    assert f"0 of {len(schemas)} schemas have pending migrations" in out
+    states = {s.schema_name: s for s in SchemaMigrationState.objects.all()}
+    assert set(states) == set(schemas)
+    assert all(state.is_up_to_date for state in states.values())
+
+
+def test_a_schema_missing_a_migration_is_migrated_and_only_it(province, capsys):
+    with schema_context("castalla"), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'tenants' AND name = "
+                       "'0002_service_catalogue'")
+    assert pending_by_schema(["agost", "castalla"]) == {
+        "agost": [], "castalla": ["tenants.0002_service_catalogue"]}
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=1,
+                 executor="standard")
+    out = capsys.readouterr().out
+    assert "1 of" in out and "castalla" in out and "[standard:agost]" not in out
+    assert pending_by_schema(["castalla"]) == {"castalla": []}
+    assert SchemaMigrationState.objects.get(schema_name="castalla").migrated_at is not None
+
+
+def test_admin_shows_the_migration_dashboard(province, client_for):
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    from tests.conftest import HOST_PROVINCIAL
+
+    page = client_for(province.provincial_admin, HOST_PROVINCIAL).get(
+        "/admin/provincial/schemamigrationstate/")
+    assert page.status_code == 200
+    assert "castalla" in page.content.decode()
