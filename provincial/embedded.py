@@ -11,6 +11,7 @@ With the variables set, nothing here runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -111,10 +112,8 @@ def stop() -> None:
     directory, socket_path = _redis_paths()
     pid_file = directory / "redis.pid"
     if pid_file.exists():
-        try:
+        with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
     pgdata = data_dir() / "postgres"
     if (pgdata / "postmaster.pid").exists():
         import pgserver

@@ -91,6 +91,9 @@ class JobFile(models.Model):
     class Meta:
         ordering = ["job", "direction", "name"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class AuditEvent(models.Model):
     """Who did or read what, where and when. Append-only: a database trigger refuses

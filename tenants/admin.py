@@ -69,7 +69,9 @@ class EntityCreationForm(forms.ModelForm):
 
     class Meta:
         model = Entity
-        exclude = ["schema_name"]
+        fields = ["name", "slug", "kind", "is_active", "ine_code", "dir3_code", "cif", "province",
+                  "comarca", "parent_municipality", "members", "address", "postal_code", "email",
+                  "phone", "website"]
 
 
 @admin.register(Entity)

@@ -403,6 +403,9 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["communication", "email"], name="delivery_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_state_display()})"
+
 
 class LoginHandoff(models.Model):
     """A one-time ticket that carries a login from one entity's host to another's.
@@ -418,3 +421,6 @@ class LoginHandoff(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     HANDOFF_LIFETIME = datetime.timedelta(seconds=60)
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.entity}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from email.utils import make_msgid, parseaddr
 
@@ -106,9 +107,8 @@ def send_communication_job(context: JobContext) -> dict:
                              _("%(done)s de %(total)s destinatarios") % {"done": already + index,
                                                                           "total": total})
     finally:
-        try:
+        # Closing a broken session must not mask the result.
+        with contextlib.suppress(Exception):
             connection.close()
-        except Exception:  # noqa: BLE001 - closing a broken session must not mask the result
-            pass
     context.log(_("Enviados %(sent)s, fallidos %(failed)s.") % {"sent": sent, "failed": failed})
     return {"sent": sent + already, "failed": failed, "total": total}

@@ -73,7 +73,8 @@ def test_user_admin_grants_an_adhered_application(province, client_for):
     membership.refresh_from_db()
     assert membership.applications == ["padron", "contabilidad"]
     event = AuditEvent.objects.filter(action="tenants.membership.update").latest("created_at")
-    assert event.user == province.admin_a and event.entity == province.a
+    assert event.user == province.admin_a
+    assert event.entity == province.a
     assert event.source_ip == "127.0.0.1"
 
 
@@ -90,7 +91,8 @@ def test_user_admin_cannot_grant_an_application_the_entity_has_not_adhered_to(pr
 
 def test_the_form_only_offers_adhered_applications(province, client_for):
     body = client_for(province.admin_a, HOST_A).get("/gestion/usuarios/nuevo/").content.decode()
-    assert 'value="padron"' in body and 'value="contabilidad"' in body
+    assert 'value="padron"' in body
+    assert 'value="contabilidad"' in body
     assert 'value="registro"' not in body
 
 
@@ -109,7 +111,8 @@ def test_user_admin_of_a_cannot_touch_memberships_of_b(province, client_for):
         actions.update_membership(membership_b, acting_user=province.admin_a, role="user_admin",
                                   applications=[])
     membership_b.refresh_from_db()
-    assert membership_b.role == MembershipRole.CLERK and membership_b.applications == ["padron"]
+    assert membership_b.role == MembershipRole.CLERK
+    assert membership_b.applications == ["padron"]
 
 
 def test_user_admin_cannot_make_anyone_provincial_staff(province, client_for):
@@ -120,7 +123,8 @@ def test_user_admin_cannot_make_anyone_provincial_staff(province, client_for):
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="nueva@pruebas.localhost")
     assert membership.entity == province.a
-    assert not membership.user.is_staff and not membership.user.is_superuser
+    assert not membership.user.is_staff
+    assert not membership.user.is_superuser
 
 
 def test_adding_a_member_with_a_wrong_nif_shows_the_error_next_to_the_field(province, client_for):
@@ -142,7 +146,8 @@ def test_a_shared_official_gets_the_same_account_in_a_second_entity(province):
 def test_shared_official_switches_entity_without_logging_in_again(province, client_for):
     on_a = client_for(province.shared_official, HOST_A)
     page = on_a.get("/gestion/").content.decode()
-    assert "Cambiar de entidad" in page and province.b.name.replace("'", "&#x27;") in page
+    assert "Cambiar de entidad" in page
+    assert province.b.name.replace("'", "&#x27;") in page
     response = on_a.post(f"/gestion/cambiar/{province.b.pk}/")
     assert response.status_code == 302
     target = response["Location"]
@@ -172,7 +177,8 @@ def test_a_ticket_for_one_entity_does_not_open_another(province, client_for):
 def test_login_on_an_entity_host_lands_on_its_backoffice(province, client_for):
     response = client_for(None, HOST_A).post("/cuentas/entrar/", {
         "username": "clerk_a", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/gestion/"
+    assert response.status_code == 302
+    assert response["Location"] == "/gestion/"
 
 
 def test_api_requires_membership_for_session_and_token(province, client_for):
@@ -194,7 +200,8 @@ def test_api_lists_only_the_jobs_of_the_host_entity(province, client_for):
     theirs = Job.objects.create(kind="provincial.diagnostic", entity=province.b)
     data = client_for(province.shared_official, HOST_A).get("/api/v1/trabajos/").json()
     ids = [row["id"] for row in data["results"]]
-    assert mine.pk in ids and theirs.pk not in ids
+    assert mine.pk in ids
+    assert theirs.pk not in ids
     assert client_for(province.shared_official, HOST_A).get(
         f"/api/v1/trabajos/{theirs.pk}/").status_code == 404
 

@@ -40,7 +40,8 @@ def test_adhesion_within_thresholds_is_requested_with_the_document_hash(province
     assert adhesion.acceptance_sha256 == hashlib.sha256(ACCEPTANCE_PDF).hexdigest()
     actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
     adhesion.refresh_from_db()
-    assert adhesion.state == AdhesionState.APPROVED and adhesion.approved_by == province.provincial_admin
+    assert adhesion.state == AdhesionState.APPROVED
+    assert adhesion.approved_by == province.provincial_admin
 
 
 def test_adhesion_above_the_threshold_is_refused_with_the_reason(province):
@@ -68,7 +69,8 @@ def test_provincial_admin_records_a_justified_exception(province):
     adhesion = actions.request_adhesion(
         province.c, service("padron"), acting_user=province.provincial_admin,
         acceptance_document=pdf(), exception_justification="Convenio singular de 2026")
-    assert adhesion.is_exception and adhesion.exception_by == province.provincial_admin
+    assert adhesion.is_exception
+    assert adhesion.exception_by == province.provincial_admin
     assert AuditEvent.objects.filter(action="tenants.adhesion.request", object_id=str(adhesion.pk),
                                      detail__exception=True).exists()
 
@@ -115,7 +117,8 @@ def test_withdrawal_removes_the_applications_from_the_entity(province, client_fo
     assert "Contabilidad" in client_for(province.shared_official, HOST_A).get("/gestion/").content.decode()
     actions.end_adhesion(adhesion, acting_user=province.provincial_admin, reason="Baja voluntaria")
     adhesion.refresh_from_db()
-    assert adhesion.state == AdhesionState.WITHDRAWN and adhesion.end_reason == "Baja voluntaria"
+    assert adhesion.state == AdhesionState.WITHDRAWN
+    assert adhesion.end_reason == "Baja voluntaria"
     assert "contabilidad" not in actions.entity_applications(province.a)
     page = client_for(province.shared_official, HOST_A).get("/gestion/").content.decode()
     assert "Aún no tiene aplicaciones concedidas" in page

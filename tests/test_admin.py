@@ -25,9 +25,11 @@ def test_admin_pages_open_for_a_provincial_admin(province, client_for, path):
 def test_admin_search_and_filters_on_entities(province, client_for):
     admin = client_for(province.provincial_admin, HOST_PROVINCIAL)
     body = html.unescape(admin.get("/admin/tenants/entity/?q=030535").content.decode())
-    assert "Ajuntament de Castalla" in body and "Ajuntament d'Agost" not in body
+    assert "Ajuntament de Castalla" in body
+    assert "Ajuntament d'Agost" not in body
     body = html.unescape(admin.get("/admin/tenants/entity/?comarca=Alcoià").content.decode())
-    assert "Ajuntament d'Alcoi" in body and "Ajuntament d'Agost" not in body
+    assert "Ajuntament d'Alcoi" in body
+    assert "Ajuntament d'Agost" not in body
     entity_page = admin.get(f"/admin/tenants/entity/{province.a.pk}/change/").content.decode()
     assert "agost.localhost" in entity_page  # domains inline
 
@@ -38,7 +40,8 @@ def test_admin_is_not_served_on_an_entity_host(province, client_for):
 
 def test_clerks_cannot_enter_the_admin(province, client_for):
     response = client_for(province.admin_a, HOST_PROVINCIAL).get("/admin/tenants/entity/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
 
 
 def test_adding_an_entity_in_the_admin_provisions_its_schema(province, client_for):
@@ -50,7 +53,8 @@ def test_adding_an_entity_in_the_admin_provisions_its_schema(province, client_fo
         "population": "12162", "population_year": "2024"})
     assert response.status_code == 302, response.content.decode()[:3000]
     entity = Entity.objects.get(slug="benissa")
-    assert schema_exists("benissa") and entity.primary_domain() == "benissa.localhost"
+    assert schema_exists("benissa")
+    assert entity.primary_domain() == "benissa.localhost"
     assert entity.population() == 12162
     assert AuditEvent.objects.filter(action="tenants.entity.provision", entity=entity).exists()
     connection.set_schema_to_public()
@@ -83,7 +87,8 @@ def test_admin_adhesion_outside_thresholds_asks_for_a_justification(province, cl
         "exception_justification": "Acuerdo del Pleno provincial de 2026"})
     assert response.status_code == 302
     adhesion = Adhesion.objects.get(entity=province.c, service=padron)
-    assert adhesion.is_exception and adhesion.exception_by == province.provincial_admin
+    assert adhesion.is_exception
+    assert adhesion.exception_by == province.provincial_admin
 
 
 def test_admin_membership_refuses_applications_not_adhered(province, client_for):

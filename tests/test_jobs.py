@@ -81,7 +81,8 @@ def test_broker_down_keeps_the_job_pending_and_the_page_says_so(province, privat
     assert page.status_code == 200
     assert "El sistema de colas no está disponible ahora" in page.content.decode()
     status = client_for(province.clerk_a, HOST_A).get(f"/gestion/trabajos/{job.pk}/estado/").json()
-    assert status["state"] == "pending" and status["pending_notice"]
+    assert status["state"] == "pending"
+    assert status["pending_notice"]
 
     # The broker comes back: the outbox sweep hands the job over exactly once.
     client = private_broker.start()
@@ -97,7 +98,9 @@ def test_running_a_job_twice_has_one_effect(province):
     assert jobs.run(job.pk, "t1") == JobState.SUCCEEDED
     assert jobs.run(job.pk, "t2") == "skipped"
     job.refresh_from_db()
-    assert job.attempts == 1 and job.state == JobState.SUCCEEDED and job.progress == 100
+    assert job.attempts == 1
+    assert job.state == JobState.SUCCEEDED
+    assert job.progress == 100
     assert job.result == {"schema": province.a.schema_name,
                           "connection_schema": province.a.schema_name}
 
@@ -132,7 +135,8 @@ def test_a_running_job_with_a_live_heartbeat_is_not_claimed_twice(province):
     assert jobs.claim(job.pk, "first")
     assert not jobs.claim(job.pk, "duplicate delivery")
     job.refresh_from_db()
-    assert job.attempts == 1 and job.celery_task_id == "first"
+    assert job.attempts == 1
+    assert job.celery_task_id == "first"
 
 
 def test_sweep_requeues_dead_and_lost_jobs(province, private_broker):

@@ -65,7 +65,8 @@ def test_dev_run_serves_the_demo_province_on_embedded_servers(tmp_path):
         # The demo province is there: the admin login and an entity's portal answer.
         assert _get(port, "/admin/login/", "diputacion.localhost")[0] == 200
         status, body = _get(port, "/", "castalla.localhost")
-        assert status == 200 and "Castalla" in body.decode()
+        assert status == 200
+        assert "Castalla" in body.decode()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -41,7 +41,9 @@ def test_a_job_started_from_entity_a_runs_in_a_schema_in_a_real_worker(
     assert job_a.state == JobState.SUCCEEDED, job_a.error
     assert job_a.result["schema"] == "agost"
     assert job_b.result["schema"] == "castalla"
-    assert job_a.celery_task_id and job_a.attempts == 1 and job_a.progress == 100
+    assert job_a.celery_task_id
+    assert job_a.attempts == 1
+    assert job_a.progress == 100
     assert "schema=agost" in job_a.log
 
 

@@ -5,9 +5,9 @@ from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from provincial.models import Job
 from tenants.api.serializers import EntitySerializer, JobSerializer, MembershipSerializer
 from tenants.models import Entity, Membership
-from provincial.models import Job
 
 
 class CurrentEntityView(APIView):
