@@ -130,15 +130,17 @@ if TESTING:
 
 
 
-def _redis_db(url: str, offset: int) -> str:
-    """The same Redis server, another database: cache.clear() must never drop queued tasks."""
+def _neighbour_db(url: str) -> str:
+    """The same Redis server, the next database (the previous one for 15, the last of a
+    default server): cache.clear() must never drop queued tasks."""
     match = re.search(r"(\?db=|/)(\d+)$", url)
     if match is None:
-        return url.rstrip("/") + f"/{offset}"
-    return url[:match.start(2)] + str(int(match.group(2)) + offset)
+        return url.rstrip("/") + "/1"
+    db = int(match.group(2))
+    return url[:match.start(2)] + str(db + 1 if db < 15 else db - 1)
 
 
-CACHE_REDIS_URL = env_str("CACHE_REDIS_URL") or _redis_db(REDIS_URL, 1)
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL") or _neighbour_db(REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -81,8 +81,9 @@ def create_entity_schema(schema_name: str) -> str:
         return "clone"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+    # Inside the caller's transaction: the standard executor, never a forking one.
     call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False,
-                 verbosity=0)
+                 verbosity=0, executor="standard")
     connection.set_schema_to_public()
     return "migrate"
 

@@ -160,3 +160,23 @@ def test_sweep_requeues_dead_and_lost_jobs(province, private_broker):
     assert private_broker.client.llen("default") == 2
     # The dead job's next delivery may claim it: its heartbeat is stale.
     assert jobs.claim(dead.pk, "retry")
+
+
+def test_a_page_that_starts_a_job_still_succeeds_with_the_broker_down(
+        province, private_broker, client_for, django_capture_on_commit_callbacks):
+    from tenants.models import Communication, DistributionAddress
+    from tests.conftest import HOST_PROVINCIAL
+
+    DistributionAddress.objects.create(entity=province.a, email="alcaldia@agost.localhost")
+    private_broker.stop()
+    sender = client_for(province.sender, HOST_PROVINCIAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sender.post("/difusion/nueva/", {"subject": "Aviso", "body": "Texto",
+                                                    "send": "1"})
+    communication = Communication.objects.get(subject="Aviso")
+    assert response.status_code == 302
+    assert response["Location"] == f"/difusion/{communication.pk}/"
+    assert communication.job.state == JobState.PENDING
+    page = sender.get(response["Location"]).content.decode()
+    assert "El sistema de colas no está disponible ahora" in page
+    assert "alcaldia@agost.localhost" in page

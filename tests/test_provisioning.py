@@ -109,3 +109,20 @@ def test_provision_entity_command_reports_errors_in_spanish(province):
         call_command("provision_entity", "benissa", name="Benissa", ine="030417",
                      dir3="L01030417", cif="P0304100B", province="Alicante",
                      domain=["benissa.localhost"])
+
+
+def test_without_a_template_the_schema_is_migrated_inside_the_transaction(province):
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA "{provisioning.template_schema()}" CASCADE')
+        for spare in provisioning.spare_schemas():
+            cursor.execute(f'DROP SCHEMA "{spare}" CASCADE')
+    result = _new()
+    assert result.method == "migrate"
+    from provincial.migrations_executor import pending_by_schema
+
+    assert pending_by_schema(["benissa"]) == {"benissa": []}
+
+
+def test_cache_and_broker_use_different_redis_databases(settings):
+    assert settings.CACHE_REDIS_URL != settings.REDIS_URL
+    assert settings.CACHE_REDIS_URL.rsplit("=", 1)[-1].rsplit("/", 1)[-1] == "14"
