@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponseNotFound
 from django.urls import set_urlconf
 from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, get_tenant_domain_model, remove_www

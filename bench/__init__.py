@@ -1,0 +1,1 @@
+"""Benchmarks (standalone scripts; see bench/tenants.py)."""
