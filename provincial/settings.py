@@ -19,8 +19,11 @@ from provincial.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# PRODUCTION=1 turns every security default on (HTTPS only, HSTS, secure cookies) and
+# demands a real secret key; without it the project runs for development on plain HTTP.
+PRODUCTION = env_bool("PRODUCTION", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me" if not env_bool("PRODUCTION", False) else None
+    "dev-only-insecure-key-change-me" if not PRODUCTION else None
 )
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "provincial.security.SecurityHeadersMiddleware",
     "provincial.audit.AuditContextMiddleware",
     "tenants.middleware.BackofficeAccessMiddleware",
 ]
@@ -153,14 +157,26 @@ CACHES = {
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+CSRF_COOKIE_HTTPONLY = True
+# Content-Security-Policy (provincial.security): scripts only from our own origin, never
+# inline; nothing loaded from outside the site. Inline style attributes stay allowed
+# (the Django admin uses them). form-action is not restricted: switching entity posts a
+# form that redirects to another entity's host.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'"
+)
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 

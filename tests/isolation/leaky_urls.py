@@ -1,0 +1,20 @@
+"""The tenant URLconf plus one view that forgets its scoping, to prove the probe sees it."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+
+from provincial.models import Job
+from provincial.urls_tenant import urlpatterns as tenant_patterns
+
+
+def unscoped_job(request, pk: int) -> HttpResponse:
+    # Deliberately wrong: no entity filter.
+    job = Job.objects.get(pk=pk)
+    return HttpResponse(f"{job.kind} {job.payload}")
+
+
+urlpatterns = [
+    *tenant_patterns,
+    path("gestion/olvido/", include(([path("<int:pk>/", unscoped_job, name="job")], "olvido"),
+                                     namespace=None)),
+]

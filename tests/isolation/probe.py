@@ -1,0 +1,82 @@
+"""Enumerate every URL pattern of a URLconf and request it as someone who must be refused.
+
+New views are covered automatically: the patterns come from the resolver, not a list.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+_REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "ns:sub:name" or the raw pattern when unnamed
+    template: str  # "/gestion/trabajos/<int:pk>/"
+    params: tuple[tuple[str, str], ...]  # (converter, name)
+
+
+def routes(urlconf: str) -> list[Route]:
+    found: list[Route] = []
+
+    def walk(patterns: Iterable, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            text = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                walk(pattern.url_patterns, text, f"{namespace}{ns}:" if ns else namespace)
+            elif isinstance(pattern, URLPattern):
+                if "(?P<format>" in text:
+                    continue  # DRF's ".json" suffix variant of a route probed anyway
+                text = _REGEX_GROUP.sub(r"<\g<name>>", text.replace("^", "").replace("$", ""))
+                params = tuple((m.group("converter") or "str", m.group("name"))
+                               for m in _PARAM.finditer(text))
+                found.append(Route(name=f"{namespace}{pattern.name or text}", template="/" + text,
+                                   params=params))
+
+    walk(get_resolver(urlconf).url_patterns, "", "")
+    return found
+
+
+def fill(route: Route, values: dict[str, list[str]]) -> list[str]:
+    """Every concrete path for the route, substituting each candidate value per parameter."""
+    paths = [route.template]
+    for converter, name in route.params:
+        candidates = values.get(name) or values.get(converter) or ["1"]
+        token = f"<{converter}:{name}>" if f"<{converter}:{name}>" in route.template else f"<{name}>"
+        paths = [path.replace(token, str(candidate)) for path in paths for candidate in candidates]
+    return paths
+
+
+@dataclass
+class Leak:
+    route: str
+    path: str
+    method: str
+    status: int
+    found: list[str]
+
+
+def probe(client, urlconf: str, *, values: dict[str, list[str]], secrets: list[str],
+          allowed_status: set[int], skip: set[str] = frozenset()) -> list[Leak]:
+    """GET and POST every route; report any answer outside `allowed_status` or showing a secret."""
+    leaks: list[Leak] = []
+    for route in routes(urlconf):
+        if route.name in skip:
+            continue
+        for path in fill(route, values):
+            for method in ("get", "post"):
+                response = getattr(client, method)(path)
+                body = html.unescape(response.content.decode(errors="replace")) \
+                    if not getattr(response, "streaming", False) else ""
+                found = [secret for secret in secrets if secret in body]
+                if response.status_code not in allowed_status or found:
+                    leaks.append(Leak(route.name, path, method.upper(), response.status_code, found))
+    return leaks

@@ -1,0 +1,88 @@
+"""Isolation probes: every URL of every app, requested with another entity's ids and hosts
+by the standard cast; nothing of the other entity may come back."""
+
+import pytest
+from django.core.cache import cache
+from django_tenants.utils import schema_context
+
+from provincial.models import Job
+from tenants.models import Membership
+from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL
+from tests.isolation.probe import probe, routes
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = {302, 401, 403, 404, 405}
+
+# Pages that are public by design on any entity's host (the portal, login, health,
+# the one-time login ticket); everything else must refuse outsiders.
+PUBLIC_ON_ENTITY_HOST = {"home", "healthz", "cuentas:login", "cuentas:logout",
+                         "cuentas:handoff"}
+
+
+@pytest.fixture
+def b_data(province):
+    """Objects of entity B, with marker strings that must never appear outside B."""
+    secret = "SECRETO-DE-CASTALLA-7731"
+    job = Job.objects.create(kind="provincial.diagnostic", entity=province.b,
+                             payload={"nota": secret}, progress_message=secret, log=secret)
+    membership = Membership.objects.get(user=province.clerk_b, entity=province.b)
+    membership.job_title = secret
+    membership.save()
+    ids = [str(job.pk), str(membership.pk), str(province.b.pk)]
+    return {"secrets": [secret, province.clerk_b.email],
+            "values": {"pk": ids, "entity_id": ids, "int": ids,
+                       "token": ["x" * 43], "str": ["x"]}}
+
+
+def test_the_probe_sees_every_backoffice_and_api_route():
+    names = {route.name for route in routes("provincial.urls_tenant")}
+    assert {"gestion:dashboard", "gestion:usuarios:edit", "gestion:trabajos:detail",
+            "gestion:trabajos:status", "api:entidad", "api:trabajo-detail"} <= names
+
+
+@pytest.mark.parametrize("who", ["clerk_a", "admin_a"])
+def test_cast_of_a_gets_nothing_of_b_through_a_host(province, client_for, b_data, who):
+    leaks = probe(client_for(getattr(province, who), HOST_A), "provincial.urls_tenant", values=b_data["values"],
+                  secrets=b_data["secrets"], allowed_status=REFUSED | {200})
+    assert leaks == []
+
+
+@pytest.mark.parametrize("who", ["clerk_a", "admin_a", "provincial_admin", "support_agent",
+                                 "anonymous"])
+def test_outsiders_are_refused_everywhere_on_b_host(province, client_for, b_data, who):
+    user = None if who == "anonymous" else getattr(province, who)
+    leaks = probe(client_for(user, HOST_B), "provincial.urls_tenant", values=b_data["values"],
+                  secrets=b_data["secrets"], allowed_status=REFUSED,
+                  skip=PUBLIC_ON_ENTITY_HOST)
+    assert leaks == []
+
+
+def test_provincial_host_shows_no_entity_data_to_clerks(province, client_for, b_data):
+    leaks = probe(client_for(province.clerk_a, HOST_PROVINCIAL), "provincial.urls_public",
+                  values=b_data["values"], secrets=b_data["secrets"],
+                  allowed_status=REFUSED | {200}, skip={"home"})
+    assert leaks == []
+
+
+def test_the_probe_catches_a_view_that_forgets_its_scoping(province, client_for, b_data,
+                                                           settings):
+    settings.ROOT_URLCONF = "tests.isolation.leaky_urls"
+    leaks = probe(client_for(province.clerk_a, HOST_A), "tests.isolation.leaky_urls",
+                  values=b_data["values"], secrets=b_data["secrets"],
+                  allowed_status=REFUSED | {200})
+    assert [leak.route for leak in leaks] and {leak.route for leak in leaks} == {"olvido:job"}
+    assert all("SECRETO-DE-CASTALLA-7731" in leak.found for leak in leaks if leak.status == 200)
+
+
+def test_cache_keys_carry_the_entity_schema(province):
+    with schema_context(province.a.schema_name):
+        cache.set("padron:estadisticas", "datos de Agost", 30)
+    with schema_context(province.b.schema_name):
+        assert cache.get("padron:estadisticas") is None
+        cache.set("padron:estadisticas", "datos de Castalla", 30)
+    with schema_context(province.a.schema_name):
+        assert cache.get("padron:estadisticas") == "datos de Agost"
+        cache.delete("padron:estadisticas")
+    with schema_context(province.b.schema_name):
+        cache.delete("padron:estadisticas")
