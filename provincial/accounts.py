@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
+from tenants import actions, twofactor
 from tenants.views import handoff
 
 
@@ -18,9 +23,22 @@ class LoginView(auth_views.LoginView):
         return reverse("gestion:dashboard")
 
 
+@login_required
+@require_POST
+def logout_everywhere(request):
+    """Close every session of the user, on every entity's host."""
+    actions.logout_everywhere(request.user)
+    logout(request)
+    return redirect("cuentas:login")
+
+
 app_name = "cuentas"
 urlpatterns = [
     path("entrar/", LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("traspaso/<str:token>/", handoff, name="handoff"),
+    path("verificar/", twofactor.verify, name="2fa_verify"),
+    path("doble-factor/alta/", twofactor.enrol, name="2fa_enrol"),
+    path("doble-factor/codigos/", twofactor.regenerate_codes, name="2fa_codes"),
+    path("cerrar-todas/", logout_everywhere, name="logout_everywhere"),
 ]

@@ -8,4 +8,10 @@ class ProvincialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from provincial import diagnostics  # noqa: F401 - registers the job kind
+        from django.contrib.auth import signals
+
+        from provincial import audit, diagnostics  # noqa: F401 - registers the job kind
+
+        signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
+        signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")
+        signals.user_login_failed.connect(audit.on_login_failed, dispatch_uid="audit-login-failed")

@@ -28,6 +28,25 @@ def record(action: str, *, user=None, entity=None, obj: models.Model | None = No
     )
 
 
+def _request_entity(request):
+    tenant = getattr(request, "tenant", None)
+    return tenant if tenant is not None and not tenant.is_diputacion else None
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    record("auth.login", user=user, entity=_request_entity(request), obj=user)
+
+
+def on_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        record("auth.logout", user=user, entity=_request_entity(request), obj=user)
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    record("auth.login_failed", entity=_request_entity(request) if request else None,
+           detail={"username": str(credentials.get("username", ""))[:150]})
+
+
 def client_ip(request) -> str | None:
     """The client's address; behind our reverse proxy, the one it appended last."""
     from django.conf import settings

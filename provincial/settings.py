@@ -6,6 +6,7 @@ the embedded servers of provincial.embedded are started (see ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -51,6 +52,10 @@ SHARED_APPS = [
     "rest_framework.authtoken",  # API tokens belong to users, who are provincial
     "drf_spectacular",
     "django_celery_beat",  # periodic tasks (outbox sweep, spare schemas)
+    "django_otp",  # two-factor authentication of staff
+    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP, RFC 6238)
+    "django_otp.plugins.otp_static",  # single-use recovery codes
+    "axes",  # login throttling and lockout per user and per IP
 ]
 
 TENANT_APPS = [
@@ -87,11 +92,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tenants.twofactor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "provincial.security.SecurityHeadersMiddleware",
     "provincial.audit.AuditContextMiddleware",
     "tenants.middleware.BackofficeAccessMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -156,7 +164,10 @@ CACHES = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Sessions expire after SESSION_COOKIE_AGE seconds without activity (sliding window).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -181,12 +192,30 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 AUTH_USER_MODEL = "tenants.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out users and IPs first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after AXES_FAILURE_LIMIT failed logins, by user name and, separately, by IP.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else None
+AXES_VERBOSE = False
+# Two-factor authentication: required for provincial admins, support agents and entity
+# user administrators (tenants.twofactor); TWO_FACTOR_FOR_ALL extends it to everyone.
+TWO_FACTOR_FOR_ALL = env_bool("TWO_FACTOR_FOR_ALL", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Diputación Provincial")
+OTP_STATIC_THROTTLE_FACTOR = 1
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "provincial.passwords.BreachedPatternValidator"},
 ]
 LOGIN_URL = "cuentas:login"
 LOGIN_REDIRECT_URL = "home"

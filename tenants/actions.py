@@ -367,19 +367,25 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_login_handoff(user: User, entity: Entity) -> str:
-    """A one-time token that logs `user` in on `entity`'s host; requires a membership there."""
+def create_login_handoff(user: User, entity: Entity, *, otp_device: str = "") -> str:
+    """A one-time token that logs `user` in on `entity`'s host; requires a membership there.
+
+    `otp_device` (the persistent id of the device verified in the current session) lets
+    the target host consider the second factor verified too.
+    """
     if not Membership.objects.filter(user=user, entity=entity, is_active=True).exists():
         raise PermissionDenied(_("No tiene acceso a %(entity)s.") % {"entity": entity.name})
     token = secrets.token_urlsafe(32)
     LoginHandoff.objects.create(token_hash=_hash_token(token), user=user, entity=entity,
-                                expires_at=timezone.now() + LoginHandoff.HANDOFF_LIFETIME)
+                                expires_at=timezone.now() + LoginHandoff.HANDOFF_LIFETIME,
+                                otp_device=otp_device)
     audit.record("tenants.session.switch", user=user, entity=entity, obj=entity)
     return token
 
 
-def consume_login_handoff(token: str, entity: Entity) -> User | None:
-    """The user of a valid, unused, unexpired ticket for this entity; the ticket is spent."""
+def consume_login_handoff(token: str, entity: Entity) -> LoginHandoff | None:
+    """The valid, unused, unexpired ticket for this entity (its user still a member);
+    the ticket is spent."""
     now = timezone.now()
     with transaction.atomic():
         handoff = LoginHandoff.objects.select_for_update().filter(
@@ -393,7 +399,15 @@ def consume_login_handoff(token: str, entity: Entity) -> User | None:
     if not user.is_active or not Membership.objects.filter(user=user, entity=entity,
                                                            is_active=True).exists():
         return None
-    return user
+    return handoff
+
+
+def logout_everywhere(user: User) -> None:
+    """Invalidate every session of the user on every host (see User._get_session_auth_hash)."""
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    audit.record("auth.logout_everywhere", user=user, obj=user)
 
 
 # --- distribution list ------------------------------------------------------------------

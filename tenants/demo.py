@@ -13,7 +13,7 @@ from tenants.choices import AdhesionState, EntityKind, MembershipRole
 from tenants.models import Adhesion, DistributionAddress, Entity, Service, User
 
 DEMO_PASSWORD = "provincia-demo-2026"
-ADMIN_PASSWORD = "diputacion-demo-2026"
+ADMIN_PASSWORD = "faro-de-santa-pola-26"
 
 # slug, name, INE (with control digit), comarca, population (INE, 1 Jan 2024), services
 MUNICIPALITIES = [

@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -37,6 +38,9 @@ class User(AbstractUser):
         _("remitente autorizado de la lista de distribución"), default=False,
         help_text=_("Puede enviar comunicaciones a las entidades de la provincia."),
     )
+    session_epoch = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text=_("Se incrementa para cerrar todas las sesiones del usuario."))
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("usuario")
@@ -47,6 +51,12 @@ class User(AbstractUser):
     @property
     def is_provincial_admin(self) -> bool:
         return self.is_active and self.is_staff
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Sessions are bound to the password (Django) and to session_epoch: bumping it
+        # logs the user out everywhere ("cerrar todas las sesiones").
+        return salted_hmac("tenants.User.session", f"{self.password}:{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class EntityQuerySet(models.QuerySet):
@@ -419,6 +429,8 @@ class LoginHandoff(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # The second factor already verified on the origin host travels with the ticket.
+    otp_device = models.CharField(max_length=100, blank=True)
 
     HANDOFF_LIFETIME = datetime.timedelta(seconds=60)
 

@@ -13,6 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.models import Device
 
 from provincial.models import Job
 from tenants import actions
@@ -141,18 +144,23 @@ def switch_entity(request: HttpRequest, entity_id: int) -> HttpResponse:
     entity = next((e for e in user_entities(request.user) if e.pk == entity_id), None)
     if entity is None:
         raise Http404
-    token = actions.create_login_handoff(request.user, entity)
+    otp_device = request.session.get(DEVICE_ID_SESSION_KEY, "") if request.user.is_verified() else ""
+    token = actions.create_login_handoff(request.user, entity, otp_device=otp_device)
     return redirect(entity_url(request, entity, reverse("cuentas:handoff", args=[token])))
 
 
 def handoff(request: HttpRequest, token: str) -> HttpResponse:
     """Receive a login carried from another host (see actions.create_login_handoff)."""
-    user = actions.consume_login_handoff(token, request.tenant)
-    if user is None:
+    handoff_ticket = actions.consume_login_handoff(token, request.tenant)
+    if handoff_ticket is None:
         messages.error(request, _("El enlace para cambiar de entidad ha caducado o ya se usó. "
                                   "Inicie sesión de nuevo."))
         return redirect("cuentas:login")
+    user = handoff_ticket.user
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    device = Device.from_persistent_id(handoff_ticket.otp_device) if handoff_ticket.otp_device else None
+    if device is not None and device.user_id == user.pk and device.confirmed:
+        otp_login(request, device)
     target = "gestion:dashboard" if not request.tenant.is_diputacion else "home"
     return redirect(target)
 

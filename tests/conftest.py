@@ -140,15 +140,29 @@ def _public_schema_and_fresh_routing(settings, tmp_path):
     clear_host_cache()
 
 
+def totp_device(user: User):
+    """The user's confirmed authenticator (created on first use)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="pruebas", confirmed=True)
+
+
 @pytest.fixture
 def client_for(client):
-    """`client_for(user, host)`: a test client logged in as `user` talking to `host`."""
+    """`client_for(user, host, verified=True)`: a test client logged in as `user` on `host`,
+    with the second factor already verified unless `verified=False`."""
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
 
-    def make(user: User | None, host: str) -> Client:
+    def make(user: User | None, host: str, *, verified: bool = True) -> Client:
         new = Client(HTTP_HOST=host)
         if user is not None:
             new.force_login(user)
+            if verified:
+                session = new.session
+                session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+                session.save()
         return new
 
     return make

@@ -118,7 +118,7 @@ def test_user_admin_of_a_cannot_touch_memberships_of_b(province, client_for):
 def test_user_admin_cannot_make_anyone_provincial_staff(province, client_for):
     response = client_for(province.admin_a, HOST_A).post("/gestion/usuarios/nuevo/", {
         "email": "nueva@pruebas.localhost", "first_name": "Nueva", "last_name": "Persona",
-        "password": "una-clave-larga-2026", "role": "clerk", "applications": ["padron"],
+        "password": "ruta-del-olivar-2026", "role": "clerk", "applications": ["padron"],
         "is_staff": "on", "is_superuser": "on"})
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="nueva@pruebas.localhost")
@@ -129,7 +129,7 @@ def test_user_admin_cannot_make_anyone_provincial_staff(province, client_for):
 
 def test_adding_a_member_with_a_wrong_nif_shows_the_error_next_to_the_field(province, client_for):
     response = client_for(province.admin_a, HOST_A).post("/gestion/usuarios/nuevo/", {
-        "email": "x@pruebas.localhost", "nif": "12345678A", "password": "una-clave-larga-2026",
+        "email": "x@pruebas.localhost", "nif": "12345678A", "password": "ruta-del-olivar-2026",
         "role": "clerk"})
     assert response.status_code == 200
     assert "El NIF 12345678A no es válido (compruebe la letra)." in response.content.decode()

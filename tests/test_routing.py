@@ -4,6 +4,9 @@ import json
 import pytest
 from django.db import connection
 
+from provincial.routing import clear_host_cache
+from tenants.models import Entity
+
 from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +37,8 @@ def test_unknown_host_gets_a_clear_404_page(province, client):
 
 
 def test_deactivated_entity_is_no_longer_served(province, client):
-    province.b.is_active = False
-    province.b.save(update_fields=["is_active"])
+    Entity.objects.filter(pk=province.b.pk).update(is_active=False)
+    clear_host_cache()
     assert client.get("/", HTTP_HOST=HOST_B).status_code == 404
 
 

@@ -8,9 +8,14 @@
   var state = box.querySelector("[data-field=state]");
   var message = box.querySelector("[data-field=message]");
   var percent = box.querySelector("[data-field=percent]");
-  var log = box.querySelector("[data-field=log]");
+  // The log may sit in its own section, outside the progress box.
+  var log = box.querySelector("[data-field=log]") || document.querySelector("[data-field=log]");
   var error = box.querySelector("[data-field=error]");
   var notice = box.querySelector("[data-field=notice]");
+  // Pages with more server-rendered results (e.g. the deliveries of a communication) ask to be
+  // reloaded once when the job they show finishes, so that those results are not left stale.
+  var wasFinished = box.getAttribute("data-finished") === "true";
+  var reloadOnFinish = box.hasAttribute("data-reload-on-finish");
   function update() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
@@ -24,7 +29,8 @@
         if (log) { log.textContent = job.log || ""; }
         if (error) { error.textContent = job.error || ""; error.hidden = !job.error; }
         if (notice) { notice.textContent = job.pending_notice; notice.hidden = !job.pending_notice; }
-        if (!job.finished) { window.setTimeout(update, 1500); }
+        if (!job.finished) { window.setTimeout(update, 1500); return; }
+        if (reloadOnFinish && !wasFinished) { wasFinished = true; window.setTimeout(function () { window.location.reload(); }, 800); }
       })
       .catch(function () { window.setTimeout(update, 5000); });
   }

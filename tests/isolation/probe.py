@@ -65,11 +65,18 @@ class Leak:
 
 
 def probe(client, urlconf: str, *, values: dict[str, list[str]], secrets: list[str],
-          allowed_status: set[int], skip: set[str] = frozenset()) -> list[Leak]:
-    """GET and POST every route; report any answer outside `allowed_status` or showing a secret."""
+          allowed_status: set[int], skip: Iterable[str] = (), only: str = "") -> list[Leak]:
+    """GET and POST every route; report any answer outside `allowed_status` or showing a secret.
+
+    `skip` names routes (or, ending in ':', whole namespaces) left out; `only` keeps the
+    routes of one namespace prefix.
+    """
+    skip = tuple(skip)
     leaks: list[Leak] = []
     for route in routes(urlconf):
-        if route.name in skip:
+        if route.name in skip or any(s.endswith(":") and route.name.startswith(s) for s in skip):
+            continue
+        if only and not route.name.startswith(only):
             continue
         for path in fill(route, values):
             for method in ("get", "post"):

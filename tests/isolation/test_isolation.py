@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = {302, 401, 403, 404, 405}
 
-# Pages that are public by design on any entity's host (the portal, login, health,
-# the one-time login ticket); everything else must refuse outsiders.
-PUBLIC_ON_ENTITY_HOST = {"home", "healthz", "cuentas:login", "cuentas:logout",
-                         "cuentas:handoff"}
+# Pages that are public by design on any entity's host (the portal, health) and the
+# user's own account pages (login, second factor, logout); everything else must refuse
+# outsiders. The account pages are probed separately: they may answer, never with B's data.
+PUBLIC_ON_ENTITY_HOST = {"home", "healthz", "cuentas:"}
 
 
 @pytest.fixture
@@ -52,10 +52,15 @@ def test_cast_of_a_gets_nothing_of_b_through_a_host(province, client_for, b_data
                                  "anonymous"])
 def test_outsiders_are_refused_everywhere_on_b_host(province, client_for, b_data, who):
     user = None if who == "anonymous" else getattr(province, who)
-    leaks = probe(client_for(user, HOST_B), "provincial.urls_tenant", values=b_data["values"],
+    client = client_for(user, HOST_B)
+    leaks = probe(client, "provincial.urls_tenant", values=b_data["values"],
                   secrets=b_data["secrets"], allowed_status=REFUSED,
                   skip=PUBLIC_ON_ENTITY_HOST)
     assert leaks == []
+    account_leaks = probe(client, "provincial.urls_tenant", values=b_data["values"],
+                          secrets=b_data["secrets"], allowed_status=REFUSED | {200},
+                          only="cuentas:")
+    assert account_leaks == []
 
 
 def test_provincial_host_shows_no_entity_data_to_clerks(province, client_for, b_data):
