@@ -50,3 +50,10 @@ def test_admin_shows_the_migration_dashboard(province, client_for):
         "/admin/provincial/schemamigrationstate/")
     assert page.status_code == 200
     assert "castalla" in page.content.decode()
+
+
+def test_noop_migrate_does_not_touch_the_public_schema_either(province, capsys):
+    call_command("migrate_schemas", interactive=False, verbosity=1)
+    out = capsys.readouterr().out
+    assert ":public]" not in out
+    assert "0 of" in out
