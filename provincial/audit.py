@@ -12,10 +12,26 @@ from provincial.models import AuditEvent
 _source_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("source_ip", default=None)
 
 
+def subject_ref(document: str) -> str:
+    """The keyed hash under which events about the holder of `document` are filed."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    normalized = "".join(ch for ch in document.upper() if ch.isalnum())
+    key = hashlib.sha256(f"audit-subject:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+
+
 def record(action: str, *, user=None, entity=None, obj: models.Model | None = None,
-           detail: dict[str, Any] | None = None) -> AuditEvent:
-    """Append an audit event. `action` is dotted: app.object.verb (tenants.membership.grant)."""
+           detail: dict[str, Any] | None = None, subject: str = "") -> AuditEvent:
+    """Append an audit event. `action` is dotted: app.object.verb (tenants.membership.grant).
+
+    `subject` is the document number of the person whose personal data this is about.
+    """
     return AuditEvent.objects.create(
+        subject_ref=subject_ref(subject) if subject else "",
         action=action,
         user=user if user is not None and user.is_authenticated else None,
         username=getattr(user, "username", "") or "",

@@ -111,6 +111,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("identificador"), max_length=64, blank=True)
     object_repr = models.CharField(_("objeto"), max_length=200, blank=True)
     detail = models.JSONField(_("detalle"), default=dict, blank=True)
+    # Keyed hash of the document (DNI/NIE/passport) of the person whose data was read or
+    # changed: answers "who looked at my data" without storing the document in clear.
+    subject_ref = models.CharField(_("persona afectada (huella)"), max_length=64, blank=True,
+                                   db_index=True)
     source_ip = models.GenericIPAddressField(_("IP de origen"), null=True, blank=True)
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True, db_index=True)
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from provincial import views as core_views
+from provincial import views_audit
 from tenants import views, views_provincial
 
 admin.site.site_header = "Diputación Provincial · Administración"
@@ -22,6 +23,7 @@ urlpatterns = [
         path("nueva/", views_provincial.communication_new, name="new"),
         path("<int:pk>/", views_provincial.communication_detail, name="detail"),
     ], "difusion"))),
+    path("auditoria/", views_audit.audit_list, name="auditoria"),
     path("trabajos/", include(([
         path("<int:pk>/", core_views.job_detail, name="detail"),
         path("<int:pk>/estado/", core_views.job_status, name="status"),

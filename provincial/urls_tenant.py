@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from provincial import views as core_views
+from provincial import views_audit
 from tenants import views
 
 gestion_patterns = [
@@ -13,6 +14,9 @@ gestion_patterns = [
         path("nuevo/", views.member_add, name="add"),
         path("<int:pk>/", views.member_edit, name="edit"),
     ], "usuarios"))),
+    path("auditoria/", include(([
+        path("", views_audit.audit_list, name="list"),
+    ], "auditoria"))),
     path("trabajos/", include(([
         path("", core_views.job_list, name="list"),
         path("<int:pk>/", core_views.job_detail, name="detail"),

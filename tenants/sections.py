@@ -40,5 +40,7 @@ def all_sections() -> list[Section]:
 
 register(Section(namespace="trabajos", label=_("Trabajos"), url_name="gestion:trabajos:list",
                  icon="jobs", order=900))
+register(Section(namespace="auditoria", label=_("Auditoría"), url_name="gestion:auditoria:list",
+                 icon="audit", user_admin_only=True, order=960))
 register(Section(namespace="usuarios", label=_("Usuarios y permisos"),
                  url_name="gestion:usuarios:list", icon="users", user_admin_only=True, order=950))

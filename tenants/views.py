@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
 
+from provincial import audit
 from provincial.models import Job
 from tenants import actions
 from tenants.access import (
@@ -117,6 +118,9 @@ def member_add(request: HttpRequest) -> HttpResponse:
 
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership_for(request, pk)
+    if request.method == "GET":
+        audit.record("tenants.membership.view", user=request.user, entity=request.tenant,
+                     obj=membership, subject=membership.user.nif)
     available = adhered_applications(request) | set(membership.applications)
     initial = {"role": membership.role, "job_title": membership.job_title,
                "applications": membership.applications, "is_active": membership.is_active}

@@ -6,7 +6,6 @@ from django.db import connection
 
 from provincial.routing import clear_host_cache
 from tenants.models import Entity
-
 from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL
 
 pytestmark = pytest.mark.django_db
