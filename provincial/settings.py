@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from provincial import embedded
@@ -240,6 +241,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where scheduled per-entity backups are written, and how many are kept per entity.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or embedded.data_dir() / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # Largest signed acceptance document (PDF) accepted for an adhesion.
 ADHESION_DOCUMENT_MAX_BYTES = env_int("ADHESION_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
@@ -281,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600,
+        "options": {"queue": "provision"},
+    },
+    "backup-all-entities": {
+        "task": "tenants.tasks.backup_all_entities",
+        "schedule": crontab(hour=2, minute=30),
         "options": {"queue": "provision"},
     },
     "purge-login-handoffs": {

@@ -33,6 +33,40 @@ def refill_spare_schemas() -> int:
     return provisioning.refill_spares()
 
 
+@registry.register("tenants.backup_entity", label=gettext_lazy("Copia de seguridad de la entidad"),
+                   queue="provision")
+def backup_entity_job(context: JobContext) -> dict:
+    """Write the entity's backup to BACKUP_DIR and keep the newest BACKUP_KEEP of them."""
+    from tenants import backup
+    from tenants.models import Entity
+
+    entity = Entity.objects.get(pk=context.job.entity_id)
+    directory = settings.BACKUP_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / backup.backup_filename(entity)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as output:
+        manifest = backup.dump_entity(entity, output)
+    partial.rename(path)  # a killed worker never leaves a truncated archive under the name
+    old = sorted(directory.glob(f"{entity.slug}-*.tar.gz"))[:-settings.BACKUP_KEEP]
+    for stale in old:
+        stale.unlink()
+    return {"file": path.name, "tables": len(manifest["tables"]), "removed": len(old)}
+
+
+@shared_task(name="tenants.tasks.backup_all_entities")
+def backup_all_entities() -> int:
+    """Nightly: one backup job per active entity (fan-out, one tenant per job)."""
+    from provincial.jobs import enqueue
+    from tenants.models import Entity
+
+    count = 0
+    for entity in Entity.objects.adhered().filter(is_active=True):
+        enqueue("tenants.backup_entity", entity=entity)
+        count += 1
+    return count
+
+
 @shared_task(name="tenants.tasks.purge_login_handoffs")
 def purge_login_handoffs() -> int:
     """Periodic: delete entity-switch tickets that are used or expired."""
