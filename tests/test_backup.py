@@ -109,15 +109,15 @@ def test_a_new_entity_cannot_reuse_the_identifiers_of_an_existing_one(province):
 
 
 def test_a_file_that_is_not_a_backup_is_refused(province):
-    with pytest.raises(ValidationError, match="no es una copia de seguridad"):
-        import tarfile
+    import tarfile
 
-        buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-            info = tarfile.TarInfo("otra-cosa.txt")
-            info.size = 2
-            archive.addfile(info, io.BytesIO(b"hi"))
-        buffer.seek(0)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("otra-cosa.txt")
+        info.size = 2
+        archive.addfile(info, io.BytesIO(b"hi"))
+    buffer.seek(0)
+    with pytest.raises(ValidationError, match="no es una copia de seguridad"):
         backup.restore_entity(buffer, into=province.a)
 
 
