@@ -97,6 +97,22 @@ class JobContext:
         return job_file
 
 
+def apply_once(key: str, effect: Callable[[], Any], *, job: Job | None = None) -> bool:
+    """Run `effect` unless an effect with this key was already applied; atomically.
+
+    The key row and the effect commit together: a worker killed in the middle leaves
+    neither, and the retry applies the effect exactly once. Returns True if it ran.
+    """
+    from provincial.models import IdempotencyKey
+
+    with transaction.atomic():
+        _row, created = IdempotencyKey.objects.get_or_create(
+            key=key, defaults={"job_id": job.pk if job else None})
+        if created:
+            effect()
+        return created
+
+
 def enqueue(kind: str, *, entity=None, payload: dict | None = None, created_by=None) -> Job:
     """Create a job and hand it to the broker once the current transaction commits."""
     job_kind = registry[kind]

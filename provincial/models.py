@@ -95,6 +95,21 @@ class JobFile(models.Model):
         return self.name
 
 
+class IdempotencyKey(models.Model):
+    """An effect already applied (see provincial.jobs.apply_once): a retried job skips it."""
+
+    key = models.CharField(max_length=200, unique=True)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class AuditEvent(models.Model):
     """Who did or read what, where and when. Append-only: a database trigger refuses
     UPDATE and DELETE, so not even a provincial admin can rewrite history."""

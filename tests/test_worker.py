@@ -97,3 +97,32 @@ def test_only_authorised_senders_may_send(province, committed):
     with pytest.raises(PermissionDenied):
         actions.send_communication(sender=province.clerk_a, subject="x", body="y")
     assert not Communication.objects.exists()
+
+
+def test_a_worker_killed_mid_job_leaves_it_retryable_and_the_effect_happens_once(
+        province, celery_worker_process, committed, settings):
+    import os
+    import re
+    import signal
+
+    from provincial.models import AuditEvent
+
+    settings.JOB_HEARTBEAT_TIMEOUT = 2  # the sweep below treats a 2 s silence as death
+    key = f"efecto-{os.getpid()}-{id(settings)}"
+    job = jobs.enqueue("provincial.diagnostic", entity=province.a,
+                       payload={"sleep": 3, "effect_key": key})
+    # Wait until the effect is applied (half-way), then kill the child running the job.
+    wait_for(lambda: AuditEvent.objects.filter(detail__key=key).exists(), timeout=60)
+    pid = int(re.search(r"pid=(\d+)", Job.objects.get(pk=job.pk).log).group(1))
+    os.kill(pid, signal.SIGKILL)
+
+    def finished_after_sweeping():
+        jobs.dispatch_pending(grace_seconds=0)
+        return Job.objects.get(pk=job.pk).is_finished
+
+    wait_for(finished_after_sweeping, timeout=90, interval=1)
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED, job.error
+    assert job.attempts == 2
+    assert AuditEvent.objects.filter(detail__key=key).count() == 1
+    assert len(re.findall(r"pid=(\d+)", job.log)) == 2
