@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from provincial.ratelimit import rate_limit
 from tenants import actions, twofactor
 from tenants.views import handoff
 
@@ -34,10 +35,11 @@ def logout_everywhere(request):
 
 app_name = "cuentas"
 urlpatterns = [
-    path("entrar/", LoginView.as_view(), name="login"),
+    path("entrar/", rate_limit("login", limit=20, seconds=60)(LoginView.as_view()), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("traspaso/<str:token>/", handoff, name="handoff"),
-    path("verificar/", twofactor.verify, name="2fa_verify"),
+    path("verificar/", rate_limit("2fa", limit=10, seconds=60)(twofactor.verify),
+         name="2fa_verify"),
     path("doble-factor/alta/", twofactor.enrol, name="2fa_enrol"),
     path("doble-factor/codigos/", twofactor.regenerate_codes, name="2fa_codes"),
     path("cerrar-todas/", logout_everywhere, name="logout_everywhere"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from provincial import audit, jobs
+from provincial.uploads import check_upload
 from tenants import provisioning
 from tenants.choices import AdhesionState, Application, EntityKind, MembershipRole
 from tenants.models import (
@@ -147,22 +148,13 @@ def record_population(entity: Entity, *, year: int, population: int, acting_user
 
 # --- adhesions --------------------------------------------------------------------------
 
-PDF_MAGIC = b"%PDF-"
-
-
 def _check_acceptance_document(document: UploadedFile) -> str:
     from django.conf import settings
 
-    if document.size > settings.ADHESION_DOCUMENT_MAX_BYTES:
-        raise ValidationError({"acceptance_document": _(
-            "El documento ocupa %(size)s MB; el máximo es %(max)s MB.") % {
-            "size": round(document.size / 1048576, 1),
-            "max": settings.ADHESION_DOCUMENT_MAX_BYTES // 1048576}})
-    document.seek(0)
-    head = document.read(5)
-    if head != PDF_MAGIC:
-        raise ValidationError({"acceptance_document": _(
-            "La aceptación firmada debe ser un PDF (el archivo no lo es, sea cual sea su extensión).")})
+    try:
+        check_upload(document, allowed=("pdf",), max_bytes=settings.ADHESION_DOCUMENT_MAX_BYTES)
+    except ValidationError as exc:
+        raise ValidationError({"acceptance_document": exc.messages}) from exc
     digest = hashlib.sha256()
     document.seek(0)
     for chunk in document.chunks():

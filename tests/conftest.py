@@ -131,10 +131,17 @@ def province(django_db_setup, django_db_blocker) -> Province:
 
 @pytest.fixture(autouse=True)
 def _public_schema_and_fresh_routing(settings, tmp_path):
-    """Each test starts on the public schema, with an empty host cache and its own media."""
+    """Each test starts on the public schema, with an empty host cache, an empty Django
+    cache (rate-limit counters live there) and its own media directory."""
+    import contextlib
+
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = str(tmp_path / "media")
     connection.set_schema_to_public()
     clear_host_cache()
+    with contextlib.suppress(Exception):
+        cache.clear()
     yield
     connection.set_schema_to_public()
     clear_host_cache()

@@ -91,7 +91,8 @@ def test_acceptance_document_must_really_be_a_pdf(province):
     with pytest.raises(ValidationError) as excinfo:
         actions.request_adhesion(province.a, service("nube"), acting_user=province.provincial_admin,
                                  acceptance_document=fake)
-    assert "debe ser un PDF" in excinfo.value.message_dict["acceptance_document"][0]
+    assert excinfo.value.message_dict["acceptance_document"] == [
+        "«aceptacion.pdf» no es un fichero PDF (se comprueba su contenido, no su extensión)."]
 
 
 def test_oversized_acceptance_document_is_refused(province, settings):
