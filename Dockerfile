@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=provincial.settings \
-    MEDIA_ROOT=/data/media
+    MEDIA_ROOT=/data/media \
+    BACKUP_DIR=/data/backups
 
 WORKDIR /app
 
@@ -20,8 +21,8 @@ RUN pip install --require-hashes -r requirements.lock
 
 # An unprivileged user; it may write only the collected static files and the media.
 RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home provincial \
-    && mkdir -p /app/staticfiles /data/media \
-    && chown provincial:provincial /app/staticfiles /data/media
+    && mkdir -p /app/staticfiles /data/media /data/backups \
+    && chown provincial:provincial /app/staticfiles /data/media /data/backups
 
 # The project, copied directory by directory so that local state (.venv, .data with
 # the embedded PostgreSQL and Redis, .git) never enters the image. Add each new app
@@ -31,6 +32,7 @@ COPY provincial/ provincial/
 COPY tenants/ tenants/
 COPY templates/ templates/
 COPY static/ static/
+COPY locale/ locale/
 
 USER provincial
 EXPOSE 8000

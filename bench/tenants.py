@@ -53,7 +53,7 @@ DB_URL = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB_URL
 os.environ["DATABASE_URL"] = DB_URL
 if "REDIS_URL" not in os.environ:
     os.environ["REDIS_URL"] = DEFAULT_REDIS_URL
-    # The cache goes to REDIS_URL's database + 1 unless told: 16 is out of range.
+    # The cache uses REDIS_URL's neighbour database unless told; make it explicit here.
     os.environ.setdefault("CACHE_REDIS_URL", DEFAULT_CACHE_REDIS_URL)
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
 # WhiteNoise warns that STATIC_ROOT (collectstatic's output) does not exist: irrelevant here.

@@ -136,8 +136,9 @@ def dispatch(job_id: int) -> bool:
     except Exception as exc:  # kombu/redis raise many types when the broker is away
         logger.warning("broker unavailable, job %s stays pending: %s", job_id, exc)
         return False
+    now = timezone.now()
     Job.objects.filter(pk=job_id, state=JobState.PENDING).update(
-        state=JobState.QUEUED, dispatched_at=timezone.now())
+        state=JobState.QUEUED, dispatched_at=now, updated_at=now)
     return True
 
 
@@ -149,9 +150,8 @@ def dispatch_pending(grace_seconds: int | None = None) -> int:
     JOB_HEARTBEAT_TIMEOUT); the claim makes a duplicate delivery harmless.
     """
     now = timezone.now()
-    Job.objects.filter(state=JobState.QUEUED, started_at__isnull=True,
-                       dispatched_at__lt=now - datetime.timedelta(
-                           seconds=settings.JOB_REQUEUE_SECONDS)).update(state=JobState.PENDING)
+    Job.objects.filter(state=JobState.QUEUED, updated_at__lt=now - datetime.timedelta(
+        seconds=settings.JOB_REQUEUE_SECONDS)).update(state=JobState.PENDING)
     Job.objects.filter(state=JobState.RUNNING, updated_at__lt=now - datetime.timedelta(
         seconds=settings.JOB_HEARTBEAT_TIMEOUT)).update(state=JobState.PENDING)
     grace = settings.JOB_OUTBOX_GRACE_SECONDS if grace_seconds is None else grace_seconds
@@ -201,7 +201,8 @@ def run(job_id: int, task_id: str = "") -> str:
     except TemporaryJobError as exc:
         job.refresh_from_db(fields=["attempts", "max_attempts"])
         if job.attempts < job.max_attempts:
-            Job.objects.filter(pk=job_id).update(state=JobState.QUEUED, error=str(exc))
+            Job.objects.filter(pk=job_id).update(state=JobState.QUEUED, error=str(exc),
+                                                 updated_at=timezone.now())
             raise
         _finish(job_id, JobState.FAILED, error=str(exc))
         return JobState.FAILED

@@ -79,7 +79,10 @@ def record_states(pending: dict[str, list[str]], migrated: set[str]) -> None:
             defaults["migrated_at"] = now
         SchemaMigrationState.objects.update_or_create(schema_name=schema, defaults=defaults)
     # Spares renamed into entities, or dropped, leave no row behind.
-    SchemaMigrationState.objects.exclude(schema_name__in=list(pending)).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        existing = {row[0] for row in cursor.fetchall()}
+    SchemaMigrationState.objects.exclude(schema_name__in=existing).delete()
 
 
 def get_executor(codename: str | None = None):

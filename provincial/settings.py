@@ -52,11 +52,11 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",  # API tokens belong to users, who are provincial
     "drf_spectacular",
-    "django_celery_beat",  # periodic tasks (outbox sweep, spare schemas)
-    "django_otp",  # two-factor authentication of staff
-    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP, RFC 6238)
-    "django_otp.plugins.otp_static",  # single-use recovery codes
-    "axes",  # login throttling and lockout per user and per IP
+    "provincial.appconfigs.CeleryBeatConfig",  # periodic tasks (outbox sweep, spare schemas)
+    "provincial.appconfigs.OTPConfig",  # two-factor authentication of staff
+    "provincial.appconfigs.TOTPConfig",  # authenticator apps (TOTP, RFC 6238)
+    "provincial.appconfigs.StaticOTPConfig",  # single-use recovery codes
+    "provincial.appconfigs.AxesConfig",  # login throttling and lockout per user and per IP
 ]
 
 TENANT_APPS = [
@@ -86,9 +86,10 @@ TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
-    "provincial.routing.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are the same for every host (even an unknown one): served first.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "provincial.routing.TenantRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,7 +204,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else None
+# The same client address as the audit trail (the proxy's last X-Forwarded-For hop when
+# BEHIND_PROXY=1), so one bad proxy address never locks out everybody behind it.
+AXES_CLIENT_IP_CALLABLE = "provincial.audit.client_ip"
 AXES_VERBOSE = False
 # Two-factor authentication: required for provincial admins, support agents and entity
 # user administrators (tenants.twofactor); TWO_FACTOR_FOR_ALL extends it to everyone.
@@ -226,6 +229,8 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("ca", _("Valencià"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Madrid"
+# Spanish administrative style for numbers: 20.000 habitantes, 1.234,56 €.
+FORMAT_MODULE_PATH = ["provincial.formats"]
 USE_I18N = True
 USE_TZ = True
 

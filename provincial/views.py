@@ -19,7 +19,9 @@ from tenants.models import Entity, Service
 
 def unknown_host(request: HttpRequest) -> HttpResponse:
     """A host that is not a registered domain: a plain 404 page, no tenant, no traceback."""
-    host = request.get_host().split(":")[0] if request.META.get("HTTP_HOST") else ""
+    # The raw header (escaped by the template): get_host() would answer 400 for a host
+    # outside ALLOWED_HOSTS, and this page must be the same 404 for every unknown host.
+    host = request.META.get("HTTP_HOST", "").split(":")[0][:253]
     return render(request, "unknown_host.html", {"host": host}, status=404)
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from provincial import audit
+from provincial.admin_audit import AuditedAdmin
 from tenants import actions
 from tenants.choices import AdhesionState, Application
 from tenants.models import (
@@ -75,7 +75,7 @@ class EntityCreationForm(forms.ModelForm):
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(AuditedAdmin):
     list_display = ["name", "kind", "ine_code", "dir3_code", "comarca", "current_population",
                     "is_active"]
     list_filter = ["kind", "comarca", "is_active", "adhesions__service"]
@@ -141,7 +141,7 @@ class EntityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AuditedAdmin):
     list_display = ["name", "code", "min_population", "max_population", "is_active", "order"]
     list_editable = ["order"]
     search_fields = ["name", "code"]
@@ -166,7 +166,7 @@ class AdhesionForm(forms.ModelForm):
 
 
 @admin.register(Adhesion)
-class AdhesionAdmin(admin.ModelAdmin):
+class AdhesionAdmin(AuditedAdmin):
     form = AdhesionForm
     list_display = ["entity", "service", "state", "requested_at", "approved_at", "is_exception"]
     list_filter = ["state", "service", "is_exception", "entity__kind"]
@@ -230,19 +230,13 @@ class MembershipAdminForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     form = MembershipAdminForm
     list_display = ["user", "entity", "role", "is_active", "updated_at"]
     list_filter = ["role", "is_active", "entity__kind", "entity"]
     search_fields = ["user__username", "user__email", "user__last_name", "entity__name"]
     autocomplete_fields = ["user", "entity"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit.record(f"tenants.membership.{'update' if change else 'add'}", user=request.user,
-                     entity=obj.entity, obj=obj,
-                     detail={"role": obj.role, "applications": obj.applications,
-                             "is_active": obj.is_active, "via": "admin"})
 
 
 class UserMembershipInline(admin.TabularInline):
@@ -254,7 +248,7 @@ class UserMembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff",
                     "is_support_agent", "can_send_communications", "is_active"]
     list_filter = ["is_staff", "is_support_agent", "can_send_communications", "is_active",
@@ -269,7 +263,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(DistributionAddress)
-class DistributionAddressAdmin(admin.ModelAdmin):
+class DistributionAddressAdmin(AuditedAdmin):
     list_display = ["email", "entity", "label", "is_active"]
     list_filter = ["is_active", "entity__kind", "entity__comarca"]
     search_fields = ["email", "entity__name", "label"]
@@ -285,7 +279,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Communication)
-class CommunicationAdmin(admin.ModelAdmin):
+class CommunicationAdmin(AuditedAdmin):
     list_display = ["subject", "sender", "created_at"]
     search_fields = ["subject", "body"]
     readonly_fields = ["subject", "body", "sender", "kinds", "comarcas", "mancomunidad", "service",

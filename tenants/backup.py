@@ -19,6 +19,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import tarfile
 from typing import IO
 
@@ -75,10 +76,20 @@ def _shared_objects(entity: Entity) -> list:
             *Job.objects.filter(entity=entity)]
 
 
-def dump_entity(entity: Entity, output: IO[bytes], *, acting_user: User | None = None) -> dict:
-    """Write the entity's backup archive to `output`; returns the manifest."""
+def dump_entity(entity: Entity, output: IO[bytes], *, acting_user: User | None = None,
+                progress=None) -> dict:
+    """Write the entity's backup archive to `output`; returns the manifest.
+
+    Read in one REPEATABLE READ transaction (when this call opens it), so the schema and
+    the shared rows are one consistent snapshot. `progress(done, total)` is called after
+    each table (jobs use it as their heartbeat).
+    """
     schema = entity.schema_name
+    opens_transaction = not connection.in_atomic_block
     with transaction.atomic():
+        if opens_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         tables = _tables(schema)
         with connection.cursor() as cursor:
             cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY id')
@@ -88,8 +99,10 @@ def dump_entity(entity: Entity, output: IO[bytes], *, acting_user: User | None =
                     "migrations": migrations, "tables": tables}
         with tarfile.open(fileobj=output, mode="w:gz") as archive:
             _add(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
-            for table in tables:
+            for index, table in enumerate(tables, start=1):
                 _add(archive, f"schema/{table}.csv", _copy_out(schema, table))
+                if progress is not None:
+                    progress(index, len(tables))
             _add(archive, "shared.json",
                  serializers.serialize("json", _shared_objects(entity)).encode())
     audit.record("tenants.entity.backup", user=acting_user, entity=entity, obj=entity,
@@ -221,3 +234,26 @@ def _restore_shared(entity: Entity, objects: list, original: Entity) -> None:
 def backup_filename(entity: Entity, when: datetime.datetime | None = None) -> str:
     when = when or timezone.now()
     return f"{entity.slug}-{when:%Y%m%d-%H%M%S}.tar.gz"
+
+
+def backups_of(entity: Entity, directory) -> list:
+    """The entity's archives in `directory`, oldest first (not those of 'alcoi-nord' for
+    'alcoi': the timestamp must follow the slug directly)."""
+    pattern = re.compile(rf"{re.escape(entity.slug)}-\d{{8}}-\d{{6}}\.tar\.gz")
+    return sorted(p for p in directory.iterdir() if pattern.fullmatch(p.name))
+
+
+def write_backup(entity: Entity, directory, *, keep: int | None = None, progress=None,
+                 acting_user: User | None = None) -> tuple:
+    """Write a new archive atomically (a .partial file renamed when complete) and keep the
+    newest `keep`; returns (path, manifest, removed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / backup_filename(entity)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as output:
+        manifest = dump_entity(entity, output, progress=progress, acting_user=acting_user)
+    partial.rename(path)
+    removed = backups_of(entity, directory)[:-keep] if keep else []
+    for stale in removed:
+        stale.unlink()
+    return path, manifest, removed

@@ -31,12 +31,14 @@ class MembershipForm(forms.Form):
 
 class NewMemberForm(MembershipForm):
     email = forms.EmailField(label=_("Correo electrónico"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
                              help_text=_("Si ya trabaja en otra entidad, se usa su misma cuenta."))
     first_name = forms.CharField(label=_("Nombre"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Apellidos"), max_length=150, required=False)
     nif = forms.CharField(label=_("NIF"), max_length=9, required=False)
     password = forms.CharField(label=_("Contraseña inicial"), required=False,
-                               widget=forms.PasswordInput(render_value=False),
+                               widget=forms.PasswordInput(render_value=False,
+                                                          attrs={"autocomplete": "new-password"}),
                                help_text=_("Solo para personas sin cuenta. Mínimo 10 caracteres."))
 
     field_order = ["email", "first_name", "last_name", "nif", "password", "role", "job_title",
@@ -69,11 +71,13 @@ class CommunicationForm(forms.Form):
         choices=[c for c in EntityKind.choices if c[0] != EntityKind.DIPUTACION],
         help_text=_("Sin marcar, a todas."))
     comarcas = forms.MultipleChoiceField(label=_("Comarcas"), required=False,
-                                         widget=forms.SelectMultiple(attrs={"size": 6}))
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text=_("Sin marcar, todas."))
     mancomunidad = forms.ModelChoiceField(
-        label=_("Miembros de la mancomunidad"), required=False,
+        label=_("Miembros de la mancomunidad"), required=False, empty_label=_("Cualquiera"),
         queryset=Entity.objects.filter(kind=EntityKind.MANCOMUNIDAD, is_active=True))
     service = forms.ModelChoiceField(label=_("Adheridas al servicio"), required=False,
+                                     empty_label=_("Cualquiera"),
                                      queryset=Service.objects.filter(is_active=True))
 
     def __init__(self, *args, **kwargs) -> None:

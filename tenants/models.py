@@ -155,8 +155,10 @@ class Entity(TenantMixin):
         return figure.population if figure else None
 
     def primary_domain(self) -> str | None:
-        domain = self.domains.filter(is_primary=True).first()
-        return domain.domain if domain else None
+        """The primary host; uses prefetched domains when the caller prefetched them."""
+        domains = list(self.domains.all())
+        primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
+        return primary.domain if primary else None
 
 
 class EntityPopulation(models.Model):

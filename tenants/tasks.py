@@ -41,17 +41,12 @@ def backup_entity_job(context: JobContext) -> dict:
     from tenants.models import Entity
 
     entity = Entity.objects.get(pk=context.job.entity_id)
-    directory = settings.BACKUP_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / backup.backup_filename(entity)
-    partial = path.with_suffix(".partial")
-    with partial.open("wb") as output:
-        manifest = backup.dump_entity(entity, output)
-    partial.rename(path)  # a killed worker never leaves a truncated archive under the name
-    old = sorted(directory.glob(f"{entity.slug}-*.tar.gz"))[:-settings.BACKUP_KEEP]
-    for stale in old:
-        stale.unlink()
-    return {"file": path.name, "tables": len(manifest["tables"]), "removed": len(old)}
+    path, manifest, removed = backup.write_backup(
+        entity, settings.BACKUP_DIR, keep=settings.BACKUP_KEEP,
+        progress=lambda done, total: context.progress(int(100 * done / total),
+                                                      _("Tablas copiadas: %(done)s de %(total)s")
+                                                      % {"done": done, "total": total}))
+    return {"file": path.name, "tables": len(manifest["tables"]), "removed": len(removed)}
 
 
 @shared_task(name="tenants.tasks.backup_all_entities")

@@ -1,7 +1,7 @@
 """Two-factor authentication: who must use it, enrolment, verification, recovery codes.
 
 Required for provincial admins (is_staff), support agents and entity user administrators
-(ENS category MEDIA, op.acc.5); enrolled on first login. A TOTP code is accepted once
+(ENS category MEDIA, op.acc.6: authentication of the organisation's users); enrolled on first login. A TOTP code is accepted once
 (django-otp remembers the last time step used); recovery codes are single-use.
 """
 

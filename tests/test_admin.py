@@ -108,3 +108,22 @@ def test_audit_rows_cannot_be_changed_or_deleted(province):
         AuditEvent.objects.filter(pk=event.pk).update(username="y")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_changes_made_in_the_admin_are_audited(province, client_for):
+    admin = client_for(province.provincial_admin, HOST_PROVINCIAL)
+    response = admin.post("/admin/tenants/distributionaddress/add/", {
+        "entity": province.c.pk, "email": "alcaldia@alcoi.localhost", "label": "Alcaldía",
+        "is_active": "on"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=province.clerk_a, entity=province.a)
+    response = admin.post(f"/admin/tenants/membership/{membership.pk}/change/", {
+        "user": province.clerk_a.pk, "entity": province.a.pk, "role": "clerk",
+        "applications": ["padron", "contabilidad"], "is_active": "on"})
+    assert response.status_code == 302
+    added = AuditEvent.objects.get(action="admin.distributionaddress.add")
+    changed = AuditEvent.objects.get(action="admin.membership.change")
+    assert added.entity_id == province.c.pk
+    assert changed.entity_id == province.a.pk
+    assert changed.user == province.provincial_admin
+    assert "Aplicaciones concedidas" in changed.detail["message"]

@@ -18,9 +18,14 @@ class Command(BaseCommand):
         entity = Entity.objects.adhered().filter(slug=options["slug"]).first()
         if entity is None:
             raise CommandError(f"No existe la entidad «{options['slug']}».")
-        path = Path(options["output"] or Path(settings.BACKUP_DIR) / backup.backup_filename(entity))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as output:
-            manifest = backup.dump_entity(entity, output)
+        if options["output"]:
+            path = Path(options["output"])
+            partial = path.with_name(path.name + ".partial")
+            with partial.open("wb") as output:
+                manifest = backup.dump_entity(entity, output)
+            partial.rename(path)
+        else:
+            path, manifest, _removed = backup.write_backup(entity, Path(settings.BACKUP_DIR),
+                                                           keep=settings.BACKUP_KEEP)
         self.stdout.write(self.style.SUCCESS(
             f"{entity.name}: {len(manifest['tables'])} tablas en {path}"))
