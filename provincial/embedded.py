@@ -12,11 +12,18 @@ With the variables set, nothing here runs.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
+
+# pgserver logs every handle it releases and platformdirs warns when XDG_RUNTIME_DIR is
+# unset (containers): neither is news to the user.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "provincial"
@@ -28,13 +35,6 @@ def data_dir() -> Path:
 
 def database_url() -> str:
     """Start (or reuse) the embedded PostgreSQL and return the URL of our database."""
-    import logging
-    import warnings
-
-    # pgserver logs every handle it releases and platformdirs warns when
-    # XDG_RUNTIME_DIR is unset (containers): neither is news to the user.
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     pgdata = data_dir() / "postgres"

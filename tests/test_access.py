@@ -221,3 +221,15 @@ def test_a_tampered_switch_ticket_is_refused(province, client_for):
     assert "_auth_user_id" not in client.session
     # The genuine ticket was not spent by the failed attempt.
     assert client.get(f"/cuentas/traspaso/{token}/")["Location"] == "/gestion/"
+
+
+@pytest.mark.parametrize("path", ["/gestion/", "/gestion/usuarios/", "/gestion/trabajos/",
+                                  "/gestion/auditoria/"])
+def test_backoffice_pages_make_a_bounded_number_of_queries(province, client_for, path,
+                                                           django_assert_max_num_queries):
+    client = client_for(province.admin_a, HOST_A)
+    client.get(path)  # warm the host cache
+    for index in range(30):
+        Job.objects.create(kind="provincial.diagnostic", entity=province.a, log=str(index))
+    with django_assert_max_num_queries(16):
+        assert client.get(path).status_code == 200
