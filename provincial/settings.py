@@ -49,6 +49,7 @@ SHARED_APPS = [
     "django.contrib.sessions",  # sessions live in the public schema, shared by every host
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search, ArrayField
     "rest_framework",
     "rest_framework.authtoken",  # API tokens belong to users, who are provincial
     "drf_spectacular",
@@ -61,6 +62,8 @@ SHARED_APPS = [
 
 TENANT_APPS = [
     "django.contrib.contenttypes",  # generic relations inside each entity's schema
+    "provincial.documents",  # issued documents with their CSV (volantes, justificantes…)
+    "padron",  # territory, inhabitants, operations, volantes and certificados
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -8,6 +8,7 @@ from tenants import views
 
 gestion_patterns = [
     path("", views.dashboard, name="dashboard"),
+    path("padron/", include("padron.urls")),
     path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
     path("usuarios/", include(([
         path("", views.member_list, name="list"),

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PadronConfig(AppConfig):
+    name = "padron"
+    verbose_name = _("Padrón municipal de habitantes")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenants import sections
+        from tenants.sections import Section
+
+        sections.register(Section(namespace="padron", label=_("Padrón"),
+                                  url_name="gestion:padron:home", icon="padron",
+                                  application="padron", order=10))

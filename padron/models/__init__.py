@@ -1,0 +1,22 @@
+"""Models of the padrón, split by subdomain and re-exported here."""
+
+from padron.models.habitantes import (  # noqa: F401
+    ErrorINE,
+    Habitante,
+    HojaPadronal,
+    Movimiento,
+    PeriodoResidencia,
+)
+from padron.models.territorio import (  # noqa: F401
+    Distrito,
+    Domicilio,
+    EntidadColectiva,
+    EntidadSingular,
+    Nucleo,
+    Pseudovia,
+    Seccion,
+    TipoVia,
+    Tramo,
+    Via,
+    ViaNombre,
+)

@@ -1,0 +1,220 @@
+"""Inhabitants, households (hojas padronales), operations and residence periods.
+
+The operations history (Movimiento) is immutable; together with the residence periods it
+reconstructs the padrón at any past date: who lived where, on that day, with which data.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from padron.choices import Causa, NivelEstudios, Sexo, TipoDocumento, TipoMovimiento
+from padron.models.territorio import Domicilio, Seccion
+
+
+class HojaPadronal(models.Model):
+    """A household: the sheet that groups who live together at an address."""
+
+    number = models.CharField(_("número de hoja"), max_length=10, unique=True)
+    domicilio = models.ForeignKey(Domicilio, on_delete=models.PROTECT, related_name="hojas")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hoja padronal")
+        verbose_name_plural = _("hojas padronales")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{_('Hoja')} {self.number}"
+
+
+class HabitanteQuerySet(models.QuerySet):
+    def inscritos(self) -> HabitanteQuerySet:
+        return self.filter(is_registered=True)
+
+    def on(self, date: datetime.date) -> HabitanteQuerySet:
+        """Inhabitants registered on `date` (from the residence periods)."""
+        return self.filter(PeriodoResidencia.covering(date, prefix="periodos__")).distinct()
+
+
+class Habitante(models.Model):
+    """A person inscribed (or once inscribed) in the municipality's padrón."""
+
+    nia = models.CharField(_("NIA"), max_length=15, unique=True,
+                           help_text=_("Número de identificación del ayuntamiento."))
+    nombre = models.CharField(_("nombre"), max_length=20)
+    particula1 = models.CharField(_("partícula del primer apellido"), max_length=6, blank=True)
+    apellido1 = models.CharField(_("primer apellido"), max_length=25)
+    particula2 = models.CharField(_("partícula del segundo apellido"), max_length=6, blank=True)
+    apellido2 = models.CharField(_("segundo apellido"), max_length=25, blank=True)
+    sexo = models.CharField(_("sexo"), max_length=1, choices=Sexo.choices)
+    fecha_nacimiento = models.DateField(_("fecha de nacimiento"))
+    provincia_nacimiento = models.CharField(_("provincia de nacimiento"), max_length=2, blank=True,
+                                            help_text=_("Código INE; vacío si nació en el extranjero."))
+    municipio_nacimiento = models.CharField(_("municipio de nacimiento"), max_length=3, blank=True)
+    pais_nacimiento = models.CharField(_("país de nacimiento"), max_length=3, default="108")
+    nacionalidad = models.CharField(_("nacionalidad"), max_length=3, default="108",
+                                    help_text=_("Código INE del país."))
+    nivel_estudios = models.CharField(_("nivel de estudios"), max_length=2,
+                                      choices=NivelEstudios.choices, default=NivelEstudios.NO_APLICABLE)
+    tipo_documento = models.CharField(_("tipo de documento"), max_length=1,
+                                      choices=TipoDocumento.choices)
+    documento = models.CharField(_("número de documento"), max_length=20, blank=True,
+                                 help_text=_("DNI o NIE completos con letra, o número de pasaporte."))
+    identificador_electoral = models.CharField(_("identificador electoral"), max_length=11,
+                                               blank=True)
+    telefono = models.CharField(_("teléfono"), max_length=20, blank=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    # Current state (derived from the operations; kept for fast lists).
+    is_registered = models.BooleanField(_("inscrito"), default=True, db_index=True)
+    hoja = models.ForeignKey(HojaPadronal, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="habitantes")
+    fecha_alta = models.DateField(_("fecha de alta"))
+    fecha_baja = models.DateField(_("fecha de baja"), null=True, blank=True)
+    # ENCSARP: non-EU foreigners without permanent residence renew every two years.
+    requires_renewal = models.BooleanField(_("debe renovar (ENCSARP)"), default=False)
+    renewal_due = models.DateField(_("renovación antes de"), null=True, blank=True, db_index=True)
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HabitanteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("habitante")
+        verbose_name_plural = _("habitantes")
+        ordering = ["apellido1", "apellido2", "nombre"]
+        indexes = [
+            models.Index(Upper("documento"), name="habitante_documento_upper"),
+            # Word-prefix search on the accent-free name, with PostgreSQL's built-in full
+            # text search ('simple' configuration): no extension needed.
+            GinIndex(SearchVector("search_name", config="simple"), name="habitante_search_fts"),
+        ]
+        constraints = [
+            # The same document cannot be inscribed twice at once in this municipality.
+            models.UniqueConstraint(fields=["tipo_documento", "documento"],
+                                    condition=Q(is_registered=True) & ~Q(documento=""),
+                                    name="habitante_documento_inscrito_unico"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.nombre, self.particula1, self.apellido1, self.particula2, self.apellido2]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def age(self) -> int:
+        return age_on(self.fecha_nacimiento, timezone.localdate())
+
+    @property
+    def is_blocked(self) -> bool:
+        """Blocked while an INE error is pending (no volante or certificado)."""
+        return self.errores_ine.filter(processed_at__isnull=True).exists()
+
+
+def age_on(birth: datetime.date, date: datetime.date) -> int:
+    return date.year - birth.year - ((date.month, date.day) < (birth.month, birth.day))
+
+
+class PeriodoResidencia(models.Model):
+    """Where an inhabitant lived (hoja and address) from one date to another."""
+
+    habitante = models.ForeignKey(Habitante, on_delete=models.PROTECT, related_name="periodos")
+    hoja = models.ForeignKey(HojaPadronal, on_delete=models.PROTECT, related_name="periodos")
+    domicilio = models.ForeignKey(Domicilio, on_delete=models.PROTECT, related_name="+")
+    seccion = models.ForeignKey(Seccion, on_delete=models.PROTECT, related_name="+")
+    desde = models.DateField(_("desde"))
+    hasta = models.DateField(_("hasta"), null=True, blank=True,
+                             help_text=_("Excluido; vacío mientras sigue viviendo allí."))
+    alta = models.ForeignKey("Movimiento", on_delete=models.PROTECT, related_name="+")
+    fin = models.ForeignKey("Movimiento", null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="+")
+
+    class Meta:
+        verbose_name = _("periodo de residencia")
+        verbose_name_plural = _("periodos de residencia")
+        ordering = ["habitante", "desde"]
+        indexes = [models.Index(fields=["hoja", "desde"]), models.Index(fields=["desde", "hasta"])]
+        constraints = [
+            models.UniqueConstraint(fields=["habitante"], condition=Q(hasta__isnull=True),
+                                    name="un_periodo_abierto_por_habitante"),
+            models.CheckConstraint(condition=Q(hasta__isnull=True) | Q(hasta__gte=models.F("desde")),
+                                   name="periodo_hasta_no_anterior"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.habitante} {self.desde}–{self.hasta or '…'}"
+
+    @staticmethod
+    def covering(date: datetime.date, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}desde__lte": date}) & (
+            Q(**{f"{prefix}hasta__isnull": True}) | Q(**{f"{prefix}hasta__gt": date}))
+
+
+class Movimiento(models.Model):
+    """An operation on the padrón, as it happened: immutable once written."""
+
+    habitante = models.ForeignKey(Habitante, on_delete=models.PROTECT, related_name="movimientos")
+    tipo = models.CharField(_("tipo"), max_length=1, choices=TipoMovimiento.choices)
+    causa = models.CharField(_("causa"), max_length=2, choices=Causa.choices)
+    fecha = models.DateField(_("fecha de la variación"))
+    # Where the person came from / went to (INE codes), for altas and bajas by residence.
+    procedencia_destino = models.CharField(_("municipio o país de procedencia o destino"),
+                                           max_length=5, blank=True)
+    datos = models.JSONField(_("datos tras la operación"))
+    domicilio = models.ForeignKey(Domicilio, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    hoja = models.ForeignKey(HojaPadronal, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    documentos = models.TextField(_("documentación aportada"), blank=True)
+    observaciones = models.TextField(_("observaciones"), blank=True)
+    clerk_id = models.BigIntegerField(_("usuario"), null=True)
+    clerk_name = models.CharField(_("tramitado por"), max_length=150, blank=True)
+    ine_state = models.CharField(_("estado ante el INE"), max_length=10, default="pendiente",
+                                 db_index=True)
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("movimiento")
+        verbose_name_plural = _("movimientos")
+        ordering = ["habitante", "fecha", "created_at"]
+        indexes = [models.Index(fields=["fecha", "tipo"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_causa_display()} {self.fecha:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("allow_update", False):
+            raise ValueError("Movimiento rows are immutable")
+        super().save(*args, **kwargs)
+
+
+class ErrorINE(models.Model):
+    """An error INE returned for an inhabitant; it blocks certificates until processed."""
+
+    habitante = models.ForeignKey(Habitante, on_delete=models.PROTECT, related_name="errores_ine")
+    code = models.CharField(_("código"), max_length=4)
+    description = models.CharField(_("descripción"), max_length=200)
+    received_at = models.DateTimeField(_("recibido"), default=timezone.now)
+    processed_at = models.DateTimeField(_("tratado"), null=True, blank=True)
+    processed_by = models.CharField(_("tratado por"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("error del INE")
+        verbose_name_plural = _("errores del INE")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"

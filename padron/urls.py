@@ -1,0 +1,20 @@
+from django.urls import path
+
+from padron import views
+
+app_name = "padron"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("habitantes/", views.habitante_list, name="list"),
+    path("habitantes/alta/", views.alta, name="alta"),
+    path("habitantes/<int:pk>/", views.habitante_detail, name="detail"),
+    path("habitantes/<int:pk>/baja/", views.baja, name="baja"),
+    path("habitantes/<int:pk>/modificar/", views.modificar, name="modificar"),
+    path("habitantes/<int:pk>/domicilio/", views.cambio_domicilio, name="domicilio"),
+    path("habitantes/<int:pk>/renovar/", views.renovar, name="renovar"),
+    path("habitantes/<int:pk>/errores/<int:error_pk>/tratar/", views.tratar_error,
+         name="tratar_error"),
+    path("hojas/<int:pk>/", views.hoja_detail, name="hoja"),
+    path("avisos/", views.avisos, name="avisos"),
+    path("a-fecha/", views.en_fecha, name="en_fecha"),
+]

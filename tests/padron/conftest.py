@@ -1,0 +1,81 @@
+"""A small callejero in entity A's schema, and helpers to register people in it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from padron import actions
+from padron.choices import Sexo, TipoDocumento, TipoNumeracion
+from padron.models import (
+    Distrito,
+    EntidadColectiva,
+    EntidadSingular,
+    Nucleo,
+    Seccion,
+    TipoVia,
+    Tramo,
+    Via,
+    ViaNombre,
+)
+
+FECHA_CALLEJERO = datetime.date(2000, 1, 1)
+
+
+@pytest.fixture
+def in_a(province, db):
+    """Run the test inside entity A's schema."""
+    with schema_context(province.a.schema_name):
+        yield province.a
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def callejero(in_a):
+    """Agost's (simplified) territory: one núcleo, two sections, two streets with tramos."""
+    colectiva = EntidadColectiva.objects.create(code="00", name="Agost", valid_from=FECHA_CALLEJERO)
+    singular = EntidadSingular.objects.create(colectiva=colectiva, code="01", name="Agost",
+                                              valid_from=FECHA_CALLEJERO)
+    nucleo = Nucleo.objects.create(singular=singular, code="01", name="Agost",
+                                   valid_from=FECHA_CALLEJERO)
+    distrito = Distrito.objects.create(code="01", valid_from=FECHA_CALLEJERO)
+    s1 = Seccion.objects.create(distrito=distrito, code="001", valid_from=FECHA_CALLEJERO)
+    s2 = Seccion.objects.create(distrito=distrito, code="002", valid_from=FECHA_CALLEJERO)
+    calle = TipoVia.objects.create(code="CALLE", description="Calle")
+    plaza = TipoVia.objects.create(code="PLAZA", description="Plaza")
+    mayor = Via.objects.create(code="00010", valid_from=FECHA_CALLEJERO)
+    ViaNombre.objects.create(via=mayor, tipo=calle, name="Mayor", short_name="MAYOR",
+                             valid_from=FECHA_CALLEJERO)
+    iglesia = Via.objects.create(code="00020", valid_from=FECHA_CALLEJERO)
+    ViaNombre.objects.create(via=iglesia, tipo=plaza, name="de l'Església",
+                             short_name="ESGLESIA", valid_from=FECHA_CALLEJERO)
+    tramos = [
+        Tramo(seccion=s1, nucleo=nucleo, via=mayor, postal_code="03698",
+              numbering=TipoNumeracion.IMPAR, number_from=1, number_to=49),
+        Tramo(seccion=s2, nucleo=nucleo, via=mayor, postal_code="03698",
+              numbering=TipoNumeracion.PAR, number_from=2, number_to=60),
+        Tramo(seccion=s1, nucleo=nucleo, via=iglesia, postal_code="03698",
+              numbering=TipoNumeracion.IMPAR, number_from=1, number_to=15),
+    ]
+    for tramo in tramos:
+        tramo.valid_from = FECHA_CALLEJERO
+        tramo.full_clean()
+        tramo.save()
+    return {"mayor": mayor, "iglesia": iglesia, "s1": s1, "s2": s2, "nucleo": nucleo}
+
+
+def persona(**overrides) -> dict:
+    data = {"nombre": "María", "apellido1": "García", "apellido2": "López", "sexo": Sexo.MUJER,
+            "fecha_nacimiento": datetime.date(1980, 5, 17), "tipo_documento": TipoDocumento.DNI,
+            "documento": "12345678Z", "nacionalidad": "108", "provincia_nacimiento": "03",
+            "municipio_nacimiento": "014"}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def ctx(province):
+    return actions.Contexto(acting_user=province.clerk_a, documentos="Contrato de alquiler")
