@@ -14,7 +14,10 @@ from tests.padron.conftest import persona
 D = datetime.date
 
 
-def alta(callejero, ctx, *, number=5, fecha=D(2020, 3, 1), hoja=None, **person):
+FECHA_ALTA = D(2020, 3, 1)
+
+
+def alta(callejero, ctx, *, number=5, fecha=FECHA_ALTA, hoja=None, **person):
     domicilio = actions.domicilio_for(via=callejero["mayor"], number=number, date=fecha,
                                       planta="1", puerta="A")
     return actions.dar_de_alta(persona(**person), causa=Causa.ALTA_CAMBIO_RESIDENCIA, fecha=fecha,
@@ -23,14 +26,17 @@ def alta(callejero, ctx, *, number=5, fecha=D(2020, 3, 1), hoja=None, **person):
 
 def test_alta_inscribes_with_its_history_and_period(callejero, ctx):
     habitante = alta(callejero, ctx)
-    assert habitante.is_registered and habitante.nia == f"{habitante.pk:015d}"
+    assert habitante.is_registered
+    assert habitante.nia == f"{habitante.pk:015d}"
     assert habitante.search_name == "maria garcia lopez"
     movimiento = habitante.movimientos.get()
     assert (movimiento.tipo, movimiento.causa, movimiento.fecha) == ("A", "AC", D(2020, 3, 1))
     assert movimiento.datos["documento"] == "12345678Z"
-    assert movimiento.clerk_name == "clerk_a" and movimiento.documentos == "Contrato de alquiler"
+    assert movimiento.clerk_name == "clerk_a"
+    assert movimiento.documentos == "Contrato de alquiler"
     period = habitante.periodos.get()
-    assert period.desde == D(2020, 3, 1) and period.hasta is None
+    assert period.desde == D(2020, 3, 1)
+    assert period.hasta is None
     assert period.seccion == callejero["s1"]
     assert AuditEvent.objects.filter(action="padron.habitante.alta",
                                      object_id=str(habitante.pk)).exists()
@@ -85,7 +91,8 @@ def test_baja_closes_the_period_and_keeps_the_history(callejero, ctx):
     actions.dar_de_baja(habitante, causa=Causa.BAJA_CAMBIO_RESIDENCIA, fecha=D(2023, 6, 30),
                         ctx=ctx, destino="03065")
     habitante.refresh_from_db()
-    assert not habitante.is_registered and habitante.fecha_baja == D(2023, 6, 30)
+    assert not habitante.is_registered
+    assert habitante.fecha_baja == D(2023, 6, 30)
     assert list(habitante.movimientos.values_list("causa", flat=True)) == ["AC", "BC"]
     assert habitante.periodos.get().hasta == D(2023, 6, 30)
     # The same document can be inscribed again once the first one left.
@@ -128,7 +135,8 @@ def test_modification_keeps_the_old_data_for_past_dates(callejero, ctx):
     actions.modificar_datos(habitante, {"apellido2": "Llopis"}, fecha=D(2022, 2, 1), ctx=ctx,
                             expected_version=habitante.version)
     habitante.refresh_from_db()
-    assert habitante.apellido2 == "Llopis" and habitante.search_name == "maria garcia llopis"
+    assert habitante.apellido2 == "Llopis"
+    assert habitante.search_name == "maria garcia llopis"
     assert actions.datos_en_fecha(habitante, D(2021, 1, 1))["apellido2"] == "López"
     assert actions.datos_en_fecha(habitante, D(2023, 1, 1))["apellido2"] == "Llopis"
 
@@ -165,7 +173,8 @@ def test_encsarp_renewal_due_list_and_caducidad(callejero, ctx):
                        nombre="Giulia", apellido1="Rossi", apellido2="",
                        tipo_documento=TipoDocumento.PASAPORTE, documento="YA1234567",
                        nacionalidad="115")
-    assert extranjero.requires_renewal and not comunitario.requires_renewal
+    assert extranjero.requires_renewal
+    assert not comunitario.requires_renewal
     assert list(actions.renewals_due()) == [extranjero]
     assert not actions.caducadas().exists()
     with pytest.raises(ValidationError, match="Solo caduca"):
