@@ -1,6 +1,8 @@
 from django.urls import path
 
 from padron import views
+from padron.documents import expedir
+from provincial.documents.views import download as download_document
 
 app_name = "padron"
 urlpatterns = [
@@ -17,4 +19,6 @@ urlpatterns = [
     path("hojas/<int:pk>/", views.hoja_detail, name="hoja"),
     path("avisos/", views.avisos, name="avisos"),
     path("a-fecha/", views.en_fecha, name="en_fecha"),
+    path("habitantes/<int:pk>/documentos/", expedir, name="expedir"),
+    path("documentos/<int:pk>/", download_document, {"application": "padron"}, name="documento"),
 ]

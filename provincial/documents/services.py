@@ -1,0 +1,229 @@
+"""Issuing documents: CSV codes, PDF rendering, storage once with the hash, verification.
+
+A document is rendered knowing its CSV (it is printed on every page), so the flow is:
+`new_stamp()` → render with the stamp → `issue(..., stamp=stamp)`; `issue_rendered()`
+does the three steps.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from provincial import audit
+from provincial.documents import kinds
+from provincial.documents.models import IssuedDocument
+
+if TYPE_CHECKING:
+    from tenants.models import Entity, User
+
+# 120 random bits: guessing one valid CSV among a million issued documents at a thousand
+# tries a second would take ~10^22 years. Base32 (RFC 4648) has no 0/1/8/9, so a code
+# read aloud or typed from paper is not confused with O/I/B/g.
+CSV_BYTES = 15
+CSV_PREFIX = "CSV"
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_CSV_BODY_LENGTH = CSV_BYTES * 8 // 5  # 24
+# Digits people type for the letters they look like.
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+VERIFICATION_PATH = "/sede/verificar/"
+
+# WeasyPrint logs every rendering step at INFO; unless LOGGING says otherwise, keep its
+# progress out of the workers' logs (its warnings still show).
+_progress_logger = logging.getLogger("weasyprint.progress")
+if _progress_logger.level == logging.NOTSET:
+    _progress_logger.setLevel(logging.WARNING)
+
+
+class DocumentError(Exception):
+    """The document cannot be issued here (no entity schema, unknown kind, bad bytes)."""
+
+
+def new_csv() -> str:
+    """A fresh CSV: 'CSV-' and 120 random bits in base32, in groups of four."""
+    body = base64.b32encode(secrets.token_bytes(CSV_BYTES)).decode("ascii")
+    return _group(body)
+
+
+def _group(body: str) -> str:
+    return "-".join([CSV_PREFIX, *(body[i:i + 4] for i in range(0, len(body), 4))])
+
+
+def normalize_csv(value: str) -> str | None:
+    """The stored form of a CSV as typed by a person (case, spaces, dashes, 0 for O…),
+    or None when it cannot be one."""
+    compact = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    if compact.startswith(CSV_PREFIX):
+        compact = compact[len(CSV_PREFIX):]
+    compact = compact.translate(_LOOKALIKES)
+    if len(compact) != _CSV_BODY_LENGTH or any(ch not in _B32 for ch in compact):
+        return None
+    return _group(compact)
+
+
+def current_entity() -> Entity:
+    """The entity whose schema is active; documents are never issued in the public schema."""
+    from tenants.models import Entity
+
+    schema = connection.schema_name
+    entity = None
+    if schema != "public":
+        entity = Entity.objects.prefetch_related("domains").filter(schema_name=schema).first()
+    if entity is None:
+        raise DocumentError(f"no entity schema is active (schema {schema!r})")
+    return entity
+
+
+def verification_url(entity: Entity, csv: str) -> str:
+    """Where a citizen checks the document: the sede of the entity that issued it."""
+    domain = entity.primary_domain()
+    if not domain:
+        raise ImproperlyConfigured(f"entity {entity.schema_name} has no domain")
+    return f"https://{domain}{VERIFICATION_PATH}?{urlencode({'csv': csv})}"
+
+
+def verification_base_url(entity: Entity) -> str:
+    """The verification page without the code, as printed in the footer."""
+    return f"https://{entity.primary_domain()}{VERIFICATION_PATH}"
+
+
+def qr_data_uri(url: str) -> str:
+    """The URL as a QR code, an inline SVG data URI (nothing fetched while rendering)."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every issued document prints: its CSV, where to verify it, the QR of that
+    address, and the moment of issue."""
+
+    entity: Entity
+    csv: str
+    issued_at: datetime.datetime
+    verification_url: str
+    verification_base_url: str
+    qr: str = field(repr=False)
+    # True once the certificados piece seals documents with the entity's sello de órgano.
+    sealed: bool = False
+
+
+def new_stamp(entity: Entity | None = None) -> Stamp:
+    entity = entity or current_entity()
+    csv = new_csv()
+    url = verification_url(entity, csv)
+    return Stamp(entity=entity, csv=csv, issued_at=timezone.now(), verification_url=url,
+                 verification_base_url=verification_base_url(entity), qr=qr_data_uri(url))
+
+
+def _url_fetcher():
+    # Documents embed everything (QR as a data URI, fonts from the system): WeasyPrint
+    # must never fetch a URL or read a local file named inside the HTML.
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=2)
+
+
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
+    """Render a template to PDF bytes with WeasyPrint, in the platform's language.
+
+    Keep templates simple (single column, no nested flex, normal font sizes): WeasyPrint
+    renders a one-page certificate in ~0.3 s, and nested flex layouts are pathological.
+    """
+    from weasyprint import HTML
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).write_pdf()
+
+
+def issue(kind: str, *, title: str, pdf_bytes: bytes, issuer: User | None,
+          subject_document: str = "", subject_name: str = "",
+          metadata: dict[str, Any] | None = None,
+          obj: models.Model | None = None, stamp: Stamp | None = None,
+          mime_type: str = "application/pdf") -> IssuedDocument:
+    """Store an issued document once, in the current entity's schema, with its CSV and
+    SHA-256, and write the audit record (filed under the person's document).
+
+    `stamp` carries the CSV already printed on the bytes; without it a new CSV is made
+    (for documents that do not print it). `issuer` is the user issuing it (None when the
+    sede issues to a citizen). `obj` is what the document is about, to list it there.
+    """
+    if kinds.get(kind) is None:
+        raise DocumentError(f"unknown document kind {kind!r}")
+    if mime_type == "application/pdf" and not pdf_bytes.startswith(b"%PDF-"):
+        raise DocumentError("the bytes are not a PDF")
+    stamp = stamp or new_stamp()
+    if connection.schema_name != stamp.entity.schema_name:
+        raise DocumentError("the stamp belongs to another entity")
+    authenticated = issuer is not None and getattr(issuer, "is_authenticated", False)
+    document = IssuedDocument(
+        kind=kind, title=title[:200], csv=stamp.csv,
+        sha256=hashlib.sha256(pdf_bytes).hexdigest(), mime_type=mime_type,
+        size=len(pdf_bytes), issued_at=stamp.issued_at,
+        issuer_id=issuer.pk if authenticated else None,
+        issuer_name=(issuer.get_full_name() or issuer.username)[:150] if authenticated else "",
+        subject_document=subject_document, subject_name=subject_name[:200],
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        # As stored: dates become ISO strings now, not only after a reload.
+        metadata=json.loads(json.dumps(metadata or {}, cls=DjangoJSONEncoder)))
+    with transaction.atomic():
+        # The file is written first: if the transaction then rolls back, an orphan file
+        # is left (harmless, unreachable without its row); the reverse order could leave
+        # a row whose document is missing.
+        document.file.save("documento", ContentFile(pdf_bytes), save=False)
+        document.save(force_insert=True)
+        audit.record("documentos.documento.expedicion", user=issuer, entity=stamp.entity,
+                     obj=document, subject=subject_document,
+                     detail={"kind": kind, "sha256": document.sha256})
+    return document
+
+
+def issue_rendered(kind: str, template_name: str, context: dict[str, Any], *, title: str,
+                   issuer: User | None, subject_document: str = "", subject_name: str = "",
+                   metadata: dict[str, Any] | None = None,
+                   obj: models.Model | None = None) -> IssuedDocument:
+    """Render `template_name` with the document's stamp and issue the PDF."""
+    stamp = new_stamp()
+    pdf_bytes = render_pdf(template_name, {**context, "stamp": stamp, "entity": stamp.entity,
+                                           "title": title})
+    return issue(kind, title=title, pdf_bytes=pdf_bytes, issuer=issuer,
+                 subject_document=subject_document, subject_name=subject_name,
+                 metadata=metadata, obj=obj, stamp=stamp)
+
+
+def verify(csv: str) -> IssuedDocument | None:
+    """The document with this CSV issued by the current entity, or None (also for any
+    other entity's code: each schema only holds its own documents)."""
+    if connection.schema_name == "public":
+        return None
+    normalized = normalize_csv(csv)
+    if normalized is None:
+        return None
+    return IssuedDocument.objects.filter(csv=normalized).first()
+
+
+def read_verified(document: IssuedDocument) -> bytes:
+    """The stored bytes, after checking they still have the SHA-256 recorded at issue."""
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        raise DocumentError(f"stored file of document {document.pk} does not match its hash")
+    return content
