@@ -8,6 +8,7 @@ class PadronConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from padron import tasks  # noqa: F401 - registers the padrón's job kinds
         from tenants import sections
         from tenants.sections import Section
 

@@ -22,3 +22,13 @@ urlpatterns = [
     path("habitantes/<int:pk>/documentos/", expedir, name="expedir"),
     path("documentos/<int:pk>/", download_document, {"application": "padron"}, name="documento"),
 ]
+
+# Exports of the inhabitant list, the files of padrón jobs and the statistics page.
+from padron import views_reports  # noqa: E402 - appended after the routes above
+
+urlpatterns += [
+    path("habitantes/exportar/<slug:fmt>/", views_reports.exportar, name="exportar"),
+    path("trabajos/<int:pk>/ficheros/", views_reports.job_files, name="job_files"),
+    path("trabajos/<int:pk>/ficheros/<int:file_pk>/", views_reports.job_file, name="job_file"),
+    path("estadisticas/", views_reports.estadisticas, name="estadisticas"),
+]

@@ -252,6 +252,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Where scheduled per-entity backups are written, and how many are kept per entity.
 BACKUP_DIR = Path(env_str("BACKUP_DIR") or embedded.data_dir() / "backups")
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+# Padrón list exports up to this many rows download at once; larger ones run as a job.
+PADRON_EXPORT_DIRECT_MAX_ROWS = env_int("PADRON_EXPORT_DIRECT_MAX_ROWS", 2000)
+# Inhabitants the demo loader generates for each demo entity with the padrón service.
+DEMO_PADRON_INHABITANTS = env_int("DEMO_PADRON_INHABITANTS", 600)
 # Largest signed acceptance document (PDF) accepted for an adhesion.
 ADHESION_DOCUMENT_MAX_BYTES = env_int("ADHESION_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 

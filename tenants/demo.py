@@ -4,6 +4,8 @@ distribution list. Idempotent: run it again and it completes what is missing."""
 
 from __future__ import annotations
 
+import zlib
+
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -123,7 +125,27 @@ def load(stdout=None) -> dict[str, Entity]:
     DistributionAddress.objects.get_or_create(entity=manc, email=f"presidencia@{_host(slug)}",
                                               defaults={"label": "Presidencia"})
     _memberships(entities, admin)
+    _padron(entities, say)
     return entities
+
+
+def _padron(entities: dict[str, Entity], say) -> None:
+    """A generated census for each demo entity with the padrón service (if still empty)."""
+    from django_tenants.utils import schema_context
+
+    from padron import demo as padron_demo
+    from padron.models import Habitante
+
+    count = settings.DEMO_PADRON_INHABITANTS
+    for entity in entities.values():
+        if not Adhesion.objects.filter(entity=entity, service__code="padron",
+                                       state=AdhesionState.APPROVED).exists():
+            continue
+        with schema_context(entity.schema_name):
+            if Habitante.objects.exists():
+                continue
+        report = padron_demo.generate(entity, inhabitants=count, seed=zlib.crc32(entity.slug.encode()) % 10_000)
+        say(f"  {entity.name}: padrón de {report.inhabitants} habitantes\n")
 
 
 @transaction.atomic

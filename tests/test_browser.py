@@ -45,7 +45,9 @@ def web_server(province, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(padron_entity):
+    # Everything that touches the database is set up before Playwright starts its event
+    # loop in this thread (Django refuses synchronous queries inside it).
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is required: ./dev test installs it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -75,4 +77,111 @@ def test_shared_official_logs_in_once_and_switches_entity(web_server, browser, p
     assert page.locator("h1").inner_text() == "Ajuntament de Castalla"
     # Logged in on Castalla's host by the ticket, not by typing the password again.
     assert page.get_by_label("Contraseña").count() == 0
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def padron_entity(province, django_db_blocker):
+    """An entity of its own (committed, for the web server process) with a callejero."""
+    import datetime
+
+    from django_tenants.utils import schema_context
+
+    from padron.choices import TipoNumeracion
+    from padron.models import (
+        Distrito,
+        EntidadColectiva,
+        EntidadSingular,
+        Nucleo,
+        Seccion,
+        TipoVia,
+        Tramo,
+        Via,
+        ViaNombre,
+    )
+    from tenants import actions
+    from tenants.choices import EntityKind, MembershipRole
+    from tenants.models import Service
+    from tests.conftest import pdf
+
+    with django_db_blocker.unblock():
+        entity = actions.provision_entity(
+            name="Ajuntament de Benissa", slug="benissa", kind=EntityKind.AYUNTAMIENTO,
+            ine_code="030417", dir3_code="L01030417", cif="P0304100A", province="Alicante",
+            domains=["benissa.localhost"], population=12162, population_year=2024,
+            acting_user=province.provincial_admin).entity
+        adhesion = actions.request_adhesion(entity, Service.objects.get(code="padron"),
+                                            acting_user=province.provincial_admin,
+                                            acceptance_document=pdf())
+        actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
+        actions.add_member(entity, acting_user=province.provincial_admin,
+                           email=province.clerk_b.email, role=MembershipRole.CLERK,
+                           applications=["padron"])
+        start = datetime.date(2000, 1, 1)
+        with schema_context(entity.schema_name):
+            colectiva = EntidadColectiva.objects.create(code="00", name="Benissa", valid_from=start)
+            singular = EntidadSingular.objects.create(colectiva=colectiva, code="01",
+                                                      name="Benissa", valid_from=start)
+            nucleo = Nucleo.objects.create(singular=singular, code="01", name="Benissa",
+                                           valid_from=start)
+            seccion = Seccion.objects.create(
+                distrito=Distrito.objects.create(code="01", valid_from=start), code="001",
+                valid_from=start)
+            via = Via.objects.create(code="00100", valid_from=start)
+            ViaNombre.objects.create(via=via, tipo=TipoVia.objects.create(code="AVDA",
+                                                                          description="Avenida"),
+                                     name="del País Valencià", short_name="PAIS VALENCIA",
+                                     valid_from=start)
+            Tramo.objects.create(seccion=seccion, nucleo=nucleo, via=via, postal_code="03720",
+                                 numbering=TipoNumeracion.IMPAR, number_from=1, number_to=99,
+                                 valid_from=start)
+    return entity
+
+
+def test_clerk_registers_an_alta_and_downloads_the_volante(web_server, browser, province,
+                                                          padron_entity):
+    import io
+
+    from pypdf import PdfReader
+
+    base = f"http://benissa.localhost:{web_server}"
+    page = browser.new_page()
+    page.goto(f"{base}/cuentas/entrar/?next=/gestion/padron/habitantes/alta/")
+    page.get_by_label("Usuario").fill("clerk_b")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{base}/gestion/padron/habitantes/alta/")
+    page.locator("#id_p-nombre").fill("Neus")
+    page.locator("#id_p-apellido1").fill("Ivars")
+    page.locator("#id_p-apellido2").fill("Cabrera")
+    page.locator("#id_p-sexo").select_option("6")
+    page.locator("#id_p-fecha_nacimiento").fill("1988-09-12")
+    page.locator("#id_p-provincia_nacimiento").fill("03")
+    page.locator("#id_p-municipio_nacimiento").fill("041")
+    page.locator("#id_p-documento").fill("11111111H")
+    page.locator("#id_p-nivel_estudios").select_option("45")
+    page.locator("#id_d-via").select_option(label="Avenida del País Valencià")
+    page.locator("#id_d-number").fill("7")
+    page.locator("#id_m-causa").select_option("AC")
+    page.locator("#id_m-fecha").fill("2024-03-04")
+    page.get_by_role("button", name="Inscribir").click()
+    page.wait_for_url(f"{base}/gestion/padron/habitantes/*/")
+    assert "Neus Ivars Cabrera" in page.locator("h1").inner_text()
+    with page.expect_response(lambda r: "/gestion/padron/documentos/" in r.url) as pdf_response:
+        page.get_by_role("button", name="Volante de empadronamiento").click()
+    response = pdf_response.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    # The browser hands the PDF to its viewer; fetch the same URL with the page's session
+    # cookies (the host is mapped to 127.0.0.1 only inside Chromium).
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+    path = response.url.split(f":{web_server}", 1)[1]
+    request = urllib.request.Request(f"http://127.0.0.1:{web_server}{path}", headers={
+        "Host": f"benissa.localhost:{web_server}", "Cookie": cookies})
+    with urllib.request.urlopen(request, timeout=10) as download:
+        body = download.read()
+    assert body.startswith(b"%PDF-")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert "Neus Ivars Cabrera" in text
+    assert "CSV-" in text
     page.close()

@@ -152,7 +152,11 @@ def test_broker_stopped_during_a_submission_the_job_runs_after_restart(
 
     broker = start_broker()
     previous = app.conf.broker_url
-    app.conf.broker_url = f"redis+socket://{socket_path}?virtual_host=15"
+    from django.conf import settings as django_settings
+
+    # The worker below derives its broker database the same way (tests: REDIS_TEST_DB).
+    vhost = int(__import__("re").search(r"(\d+)$", django_settings.REDIS_URL).group(1))
+    app.conf.broker_url = f"redis+socket://{socket_path}?virtual_host={vhost}"
     app._pool = None
     app.amqp._producer_pool = None
     env = {**__import__("os").environ, "DATABASE_URL": database_url_for_subprocess(),

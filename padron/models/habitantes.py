@@ -12,7 +12,6 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,7 +93,7 @@ class Habitante(models.Model):
         verbose_name_plural = _("habitantes")
         ordering = ["apellido1", "apellido2", "nombre"]
         indexes = [
-            models.Index(Upper("documento"), name="habitante_documento_upper"),
+            models.Index(fields=["documento"], name="habitante_documento"),
             # Word-prefix search on the accent-free name, with PostgreSQL's built-in full
             # text search ('simple' configuration): no extension needed.
             GinIndex(SearchVector("search_name", config="simple"), name="habitante_search_fts"),

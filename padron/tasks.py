@@ -1,0 +1,3 @@
+"""Job handlers of the padrón, imported by Celery's autodiscovery and by the app."""
+
+from padron import exports  # noqa: F401 - registers padron.exportar
