@@ -5,8 +5,9 @@ the padrón be rebuilt at any date, and an audit record."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -23,6 +24,7 @@ from padron.models import (
     Habitante,
     HojaPadronal,
     Movimiento,
+    MovimientoAdjunto,
     PeriodoResidencia,
     Tramo,
     Via,
@@ -30,6 +32,7 @@ from padron.models import (
 from padron.models.territorio import Vigencia
 from provincial import audit
 
+ADJUNTO_MAX_BYTES = 10 * 1024 * 1024
 RENEWAL_YEARS = 2  # ENCSARP: art. 16.1 Ley 7/1985 (every two years)
 PERSONAL_FIELDS = ["nombre", "particula1", "apellido1", "particula2", "apellido2", "sexo",
                    "fecha_nacimiento", "provincia_nacimiento", "municipio_nacimiento",
@@ -88,6 +91,21 @@ def _check_person(data: dict, fecha: datetime.date) -> None:
     if birth and fecha < birth:
         errors.setdefault("fecha", []).append(
             _("La fecha de la variación es anterior al nacimiento."))
+    from padron import codelists
+
+    for name in ("nacionalidad", "pais_nacimiento"):
+        if data.get(name) and not codelists.country_name(data[name]):
+            errors.setdefault(name, []).append(
+                _("%(code)s no es un código de país del INE.") % {"code": data[name]})
+    if data.get("provincia_nacimiento") and not codelists.province_name(
+            data["provincia_nacimiento"]):
+        errors.setdefault("provincia_nacimiento", []).append(
+            _("%(code)s no es un código de provincia del INE (01 a 52).")
+            % {"code": data["provincia_nacimiento"]})
+    if data.get("municipio_nacimiento") and not (
+            str(data["municipio_nacimiento"]).isdigit() and len(data["municipio_nacimiento"]) == 3):
+        errors.setdefault("municipio_nacimiento", []).append(
+            _("El código de municipio del INE tiene tres cifras."))
     if data.get("nacionalidad", "108") == "108" and data.get("tipo_documento") == \
             TipoDocumento.TARJETA_EXTRANJERO:
         errors.setdefault("tipo_documento", []).append(
@@ -170,22 +188,57 @@ def domicilio_for(*, via: Via, number: int | None, date: datetime.date, qualifie
 
 @dataclass
 class Contexto:
-    """Who does the operation and what supports it."""
+    """Who does the operation and what supports it (a description and scanned files)."""
 
     acting_user: object
     documentos: str = ""
     observaciones: str = ""
+    adjuntos: list = field(default_factory=list)
+
+    def check_adjuntos(self) -> None:
+        """Refuse, before anything is written, files that are not PDF/JPEG/PNG or too big."""
+        from provincial.uploads import check_upload
+
+        errors = []
+        for upload in self.adjuntos:
+            try:
+                check_upload(upload, allowed=("pdf", "jpeg", "png"), max_bytes=ADJUNTO_MAX_BYTES)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError({"adjuntos": errors})
 
 
 def _movimiento(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: Contexto,
                 procedencia_destino: str = "") -> Movimiento:
-    return Movimiento.objects.create(
+    movimiento = Movimiento.objects.create(
         habitante=habitante, tipo=Causa.tipo(causa), causa=causa, fecha=fecha,
         procedencia_destino=procedencia_destino, datos=_snapshot(habitante),
         domicilio=habitante.hoja.domicilio if habitante.hoja_id else None,
         hoja=habitante.hoja, documentos=ctx.documentos, observaciones=ctx.observaciones,
         clerk_id=getattr(ctx.acting_user, "pk", None),
         clerk_name=getattr(ctx.acting_user, "username", "") or "")
+    for upload in ctx.adjuntos:
+        _attach(movimiento, upload)
+    return movimiento
+
+
+def _attach(movimiento: Movimiento, upload) -> MovimientoAdjunto:
+    from provincial.uploads import detect
+
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    kind = detect(upload)
+    adjunto = MovimientoAdjunto(
+        movimiento=movimiento, name=upload.name[:200], sha256=digest.hexdigest(),
+        size=upload.size, content_type={"pdf": "application/pdf", "jpeg": "image/jpeg",
+                                        "png": "image/png"}.get(kind, "application/octet-stream"))
+    adjunto.file.save(upload.name, upload, save=False)
+    adjunto.save()
+    return adjunto
 
 
 def _open_period(habitante: Habitante, movimiento: Movimiento, fecha: datetime.date) -> None:
@@ -221,6 +274,7 @@ def dar_de_alta(datos: dict, *, causa: str, fecha: datetime.date, domicilio: Dom
     from abroad) or by omission."""
     if Causa.tipo(causa) != TipoMovimiento.ALTA:
         raise ValidationError({"causa": _("La causa no es de alta.")})
+    ctx.check_adjuntos()
     datos = validate_persona(datos, fecha)
     if causa == Causa.ALTA_NACIMIENTO and datos["fecha_nacimiento"] != fecha:
         raise ValidationError({"fecha": _("Un alta por nacimiento tiene la fecha del nacimiento.")})
@@ -272,6 +326,7 @@ def dar_de_baja(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: 
     caducidad). The history stays."""
     if Causa.tipo(causa) != TipoMovimiento.BAJA:
         raise ValidationError({"causa": _("La causa no es de baja.")})
+    ctx.check_adjuntos()
     if fecha > timezone.localdate():
         raise ValidationError({"fecha": _("La fecha de la baja no puede ser futura.")})
     with transaction.atomic():
@@ -304,6 +359,7 @@ def modificar_datos(habitante: Habitante, cambios: dict, *, fecha: datetime.date
                     expected_version: int | None = None,
                     causa: str = Causa.MODIFICACION_DATOS) -> Habitante:
     """Change personal data (name, document, studies…); the old values stay in the history."""
+    ctx.check_adjuntos()
     with transaction.atomic():
         habitante = _locked(habitante, expected_version)
         if not habitante.is_registered:
@@ -337,6 +393,7 @@ def cambiar_domicilio(habitante: Habitante, domicilio: Domicilio, *, fecha: date
     """Move a person to another address of the municipality (and household)."""
     if fecha > timezone.localdate():
         raise ValidationError({"fecha": _("La fecha del cambio no puede ser futura.")})
+    ctx.check_adjuntos()
     with transaction.atomic():
         habitante = _locked(habitante, expected_version)
         if not habitante.is_registered:

@@ -92,11 +92,29 @@ class DomicilioForm(forms.Form):
                 "referencia_catastral": data["referencia_catastral"]}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class MovimientoForm(forms.Form):
     fecha = forms.DateField(label=_("Fecha de la variación"), widget=DateInput(),
                             initial=timezone.localdate)
     documentos = forms.CharField(label=_("Documentación aportada"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    adjuntos = MultipleFileField(label=_("Documentos escaneados"), required=False,
+                                 help_text=_("PDF, JPEG o PNG; hasta 10 MB cada uno."))
     observaciones = forms.CharField(label=_("Observaciones"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

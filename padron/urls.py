@@ -16,6 +16,7 @@ urlpatterns = [
     path("habitantes/<int:pk>/renovar/", views.renovar, name="renovar"),
     path("habitantes/<int:pk>/errores/<int:error_pk>/tratar/", views.tratar_error,
          name="tratar_error"),
+    path("habitantes/<int:pk>/adjuntos/<int:adjunto_pk>/", views.adjunto, name="adjunto"),
     path("hojas/<int:pk>/", views.hoja_detail, name="hoja"),
     path("avisos/", views.avisos, name="avisos"),
     path("a-fecha/", views.en_fecha, name="en_fecha"),

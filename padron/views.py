@@ -24,7 +24,7 @@ from padron.forms import (
     ModificacionForm,
     PersonaForm,
 )
-from padron.models import ErrorINE, Habitante, Movimiento
+from padron.models import ErrorINE, Habitante, Movimiento, MovimientoAdjunto
 from padron.queries import filter_habitantes
 from provincial import audit
 from tenants.views import form_errors_to
@@ -33,7 +33,8 @@ from tenants.views import form_errors_to
 def _ctx(request, form) -> actions.Contexto:
     data = form.cleaned_data
     return actions.Contexto(acting_user=request.user, documentos=data.get("documentos", ""),
-                            observaciones=data.get("observaciones", ""))
+                            observaciones=data.get("observaciones", ""),
+                            adjuntos=data.get("adjuntos") or [])
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -72,7 +73,8 @@ def habitante_detail(request: HttpRequest, pk: int) -> HttpResponse:
     convivientes = actions.convivientes(habitante.hoja, today) if habitante.hoja_id else []
     return render(request, "padron/habitante_detail.html", {
         "h": habitante, "today": today, "convivientes": convivientes,
-        "movimientos": habitante.movimientos.order_by("-fecha", "-created_at"),
+        "movimientos": habitante.movimientos.prefetch_related("adjuntos")
+        .order_by("-fecha", "-created_at"),
         "periodos": habitante.periodos.select_related("domicilio__via", "seccion__distrito")
         .prefetch_related("domicilio__via__names__tipo").order_by("-desde"),
         "errores": habitante.errores_ine.all(),
@@ -86,7 +88,7 @@ def alta(request: HttpRequest) -> HttpResponse:
         hoja = get_hoja_for(request, int(request.GET["hoja"]))
     post = request.POST or None
     persona, domicilio, movimiento = PersonaForm(post, prefix="p"), \
-        DomicilioForm(post, prefix="d"), AltaForm(post, prefix="m")
+        DomicilioForm(post, prefix="d"), AltaForm(post, request.FILES or None, prefix="m")
     if hoja is not None:
         domicilio = None
     if request.method == "POST" and persona.is_valid() and movimiento.is_valid() and \
@@ -140,7 +142,7 @@ def _spread_errors(exc: ValidationError, *forms) -> None:
 
 def baja(request: HttpRequest, pk: int) -> HttpResponse:
     habitante = get_habitante_for(request, pk)
-    form = BajaForm(request.POST or None, initial={"version": habitante.version})
+    form = BajaForm(request.POST or None, request.FILES or None, initial={"version": habitante.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,7 +162,7 @@ def modificar(request: HttpRequest, pk: int) -> HttpResponse:
     habitante = get_habitante_for(request, pk)
     initial = {field: getattr(habitante, field) for field in actions.PERSONAL_FIELDS}
     initial["version"] = habitante.version
-    form = ModificacionForm(request.POST or None, initial=initial)
+    form = ModificacionForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cambios = {k: v for k, v in data.items() if k in actions.PERSONAL_FIELDS}
@@ -178,7 +180,7 @@ def modificar(request: HttpRequest, pk: int) -> HttpResponse:
 
 def cambio_domicilio(request: HttpRequest, pk: int) -> HttpResponse:
     habitante = get_habitante_for(request, pk)
-    form = CambioDomicilioForm(request.POST or None, initial={"version": habitante.version})
+    form = CambioDomicilioForm(request.POST or None, request.FILES or None, initial={"version": habitante.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -206,6 +208,22 @@ def renovar(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Inscripción renovada por dos años."))
     return redirect("gestion:padron:detail", pk=habitante.pk)
+
+
+def adjunto(request: HttpRequest, pk: int, adjunto_pk: int) -> HttpResponse:
+    """A supporting document of one of the inhabitant's operations."""
+    from django.http import FileResponse, Http404
+
+    habitante = get_habitante_for(request, pk)
+    found = MovimientoAdjunto.objects.filter(pk=adjunto_pk, movimiento__habitante=habitante).first()
+    if found is None:
+        raise Http404
+    audit.record("padron.adjunto.descarga", user=request.user, entity=request.tenant, obj=found,
+                 subject=habitante.documento)
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type,
+                            filename=found.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

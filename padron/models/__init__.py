@@ -5,6 +5,7 @@ from padron.models.habitantes import (  # noqa: F401
     Habitante,
     HojaPadronal,
     Movimiento,
+    MovimientoAdjunto,
     PeriodoResidencia,
 )
 from padron.models.territorio import (  # noqa: F401

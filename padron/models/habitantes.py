@@ -200,6 +200,37 @@ class Movimiento(models.Model):
         super().save(*args, **kwargs)
 
 
+def adjunto_upload_to(instance: MovimientoAdjunto, filename: str) -> str:
+    from django.db import connection
+
+    return f"padron/{connection.schema_name}/movimientos/{instance.sha256}.{instance.extension}"
+
+
+class MovimientoAdjunto(models.Model):
+    """A supporting document of an operation (DNI copy, contract, authorisation…)."""
+
+    movimiento = models.ForeignKey(Movimiento, on_delete=models.PROTECT, related_name="adjuntos")
+    name = models.CharField(_("nombre"), max_length=200)
+    file = models.FileField(upload_to=adjunto_upload_to)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("documento aportado")
+        verbose_name_plural = _("documentos aportados")
+        ordering = ["movimiento", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+            self.content_type, "bin")
+
+
 class ErrorINE(models.Model):
     """An error INE returned for an inhabitant; it blocks certificates until processed."""
 

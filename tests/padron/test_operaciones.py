@@ -219,3 +219,38 @@ def test_periods_have_one_open_period_per_person(callejero, ctx):
     habitante = alta(callejero, ctx)
     assert PeriodoResidencia.objects.filter(habitante=habitante, hasta__isnull=True).count() == 1
     assert Movimiento.objects.filter(habitante=habitante).count() == 1
+
+
+def test_unknown_ine_codes_are_refused(callejero, ctx):
+    with pytest.raises(ValidationError) as excinfo:
+        alta(callejero, ctx, nacionalidad="999", provincia_nacimiento="77",
+             municipio_nacimiento="14")
+    errors = excinfo.value.message_dict
+    assert errors["nacionalidad"] == ["999 no es un código de país del INE."]
+    assert errors["provincia_nacimiento"] == ["77 no es un código de provincia del INE (01 a 52)."]
+    assert errors["municipio_nacimiento"] == ["El código de municipio del INE tiene tres cifras."]
+
+
+def test_supporting_documents_are_stored_with_their_hash(callejero, province):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import pdf
+
+    scan = pdf("contrato.pdf")
+    ctx = actions.Contexto(acting_user=province.clerk_a, documentos="Contrato",
+                           adjuntos=[scan])
+    habitante = alta(callejero, ctx)
+    adjunto = habitante.movimientos.get().adjuntos.get()
+    from tenants.demo import ACCEPTANCE_PDF
+
+    assert adjunto.sha256 == hashlib.sha256(ACCEPTANCE_PDF).hexdigest()
+    assert adjunto.content_type == "application/pdf"
+    assert adjunto.name == "contrato.pdf"
+    fake = SimpleUploadedFile("dni.jpg", b"MZ\x90\x00 not an image")
+    bad = actions.Contexto(acting_user=province.clerk_a, adjuntos=[fake])
+    with pytest.raises(ValidationError) as excinfo:
+        alta(callejero, bad, number=7, documento="87654321X")
+    assert "«dni.jpg» no es un fichero PDF / JPEG / PNG" in excinfo.value.message_dict["adjuntos"][0]
+    assert Habitante.objects.count() == 1

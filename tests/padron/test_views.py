@@ -135,3 +135,26 @@ def test_padron_at_a_past_date_page(callejero, ctx, province, client_for):
     _r, after = page(client, "/gestion/padron/a-fecha/", fecha="2021-01-01")
     assert "María García López" not in before
     assert "María García López" in after
+
+
+def test_scanned_documents_are_attached_and_downloadable_only_here(callejero, province,
+                                                                   client_for):
+    from tests.conftest import pdf
+
+    client = client_for(province.clerk_a, HOST_A)
+    response = client.post("/gestion/padron/habitantes/alta/", {
+        "p-nombre": "Lucía", "p-apellido1": "Ferrer", "p-sexo": "6",
+        "p-fecha_nacimiento": "1990-02-03", "p-pais_nacimiento": "108",
+        "p-provincia_nacimiento": "03", "p-municipio_nacimiento": "002",
+        "p-nacionalidad": "108", "p-tipo_documento": "1", "p-documento": "11111111H",
+        "p-nivel_estudios": "45", "d-via": callejero["iglesia"].pk, "d-number": "3",
+        "m-causa": "AO", "m-fecha": "2024-05-01", "m-adjuntos": [pdf("escritura.pdf")]})
+    assert response.status_code == 302
+    lucia = Habitante.objects.get(documento="11111111H")
+    adjunto = lucia.movimientos.get().adjuntos.get()
+    url = f"/gestion/padron/habitantes/{lucia.pk}/adjuntos/{adjunto.pk}/"
+    assert url in client.get(f"/gestion/padron/habitantes/{lucia.pk}/").content.decode()
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert client_for(province.clerk_b, HOST_B).get(url).status_code == 404
