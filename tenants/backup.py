@@ -103,11 +103,62 @@ def dump_entity(entity: Entity, output: IO[bytes], *, acting_user: User | None =
                 _add(archive, f"schema/{table}.csv", _copy_out(schema, table))
                 if progress is not None:
                     progress(index, len(tables))
+            for path, data in _media_files(schema):
+                _add(archive, f"media/{path}", data)
             _add(archive, "shared.json",
                  serializers.serialize("json", _shared_objects(entity)).encode())
     audit.record("tenants.entity.backup", user=acting_user, entity=entity, obj=entity,
                  detail={"tables": len(tables)})
     return manifest
+
+
+def _tenant_file_fields() -> list[tuple]:
+    """(model, field name) of every FileField in the apps that live in entity schemas."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import models as django_models
+
+    labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
+    found = []
+    for model in apps.get_models():
+        config = model._meta.app_config
+        if config.name in settings.TENANT_APPS or config.label in labels:
+            for field in model._meta.get_fields():
+                if isinstance(field, django_models.FileField):
+                    found.append((model, field.name))
+    return found
+
+
+def _media_files(schema: str):
+    """The stored files the entity's rows point to (issued PDFs, scanned documents)."""
+    from django.core.files.storage import default_storage
+    from django_tenants.utils import schema_context
+
+    with schema_context(schema):
+        for model, field_name in _tenant_file_fields():
+            for path in model.objects.exclude(**{field_name: ""}).values_list(field_name,
+                                                                              flat=True):
+                if default_storage.exists(path):
+                    with default_storage.open(path, "rb") as handle:
+                        yield path, handle.read()
+
+
+def _restore_media(members: dict[str, bytes]) -> int:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    restored = 0
+    for name, data in members.items():
+        if not name.startswith("media/"):
+            continue
+        path = name[len("media/"):]
+        if ".." in path.split("/"):
+            raise ValidationError(_("La copia contiene una ruta de fichero no válida."))
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        default_storage.save(path, ContentFile(data))
+        restored += 1
+    return restored
 
 
 def _read(archive_file: IO[bytes]) -> tuple[dict, dict[str, bytes], list]:
@@ -124,6 +175,8 @@ def _read(archive_file: IO[bytes]) -> tuple[dict, dict[str, bytes], list]:
     shared = list(serializers.deserialize("json", members["shared.json"]))
     tables = {name[len("schema/"):-len(".csv")]: data for name, data in members.items()
               if name.startswith("schema/")}
+    tables["__media__"] = {name: data for name, data in members.items()
+                           if name.startswith("media/")}
     return manifest, tables, shared
 
 
@@ -193,7 +246,9 @@ def restore_entity(archive_file: IO[bytes], *, into: Entity | None = None,
                                               **fields).entity
         else:
             entity = into
+        media = tables.pop("__media__")
         _load_schema(entity.schema_name, manifest, tables)
+        _restore_media(media)
         connection.set_schema_to_public()
         _restore_shared(entity, objects, original)
         audit.record("tenants.entity.restore", user=acting_user, entity=entity, obj=entity,

@@ -151,3 +151,25 @@ def test_backup_commands_round_trip(province, tmp_path, capsys):
     assert target.stat().st_size > 0
     call_command("restore_entity", str(target), replace="agost")
     assert "Restaurada en Ajuntament d'Agost" in capsys.readouterr().out
+
+
+def test_stored_files_travel_with_the_backup(province):
+    """Issued PDFs and scanned documents are restored with the rows that point to them."""
+    from django.core.files.storage import default_storage
+    from django_tenants.utils import schema_context
+
+    from provincial.documents import services
+
+    with schema_context(province.a.schema_name):
+        document = services.issue("volante_individual", title="Prueba",
+                                  pdf_bytes=b"%PDF-1.4 prueba de copia", issuer=province.clerk_a,
+                                  subject_document="12345678Z", subject_name="Prueba")
+        path = document.file.name
+    archive = io.BytesIO()
+    backup.dump_entity(province.a, archive)
+    default_storage.delete(path)
+    assert not default_storage.exists(path)
+    archive.seek(0)
+    backup.restore_entity(archive, into=province.a)
+    with default_storage.open(path, "rb") as handle:
+        assert handle.read() == b"%PDF-1.4 prueba de copia"
