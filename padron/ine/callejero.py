@@ -15,6 +15,13 @@ Quirks of the design that the code follows:
 * tramos: DPSVIA is printed as N(50); it is a name, read as A(50).
 * tramos: a tramo "sin numeración" has EIN = ESN = 0000 with calificador S (0000S).
 
+What the import keeps (padron.models.territorio): the 70- and 50-character names and the short
+names of entidades and núcleos, their earlier names with dates (NombreAnterior), the street
+type as the municipality writes it (TVIA) with its normalised type (TVIAN) from the tipos de
+vía file, and tramos numbered in their unidad poblacional (CVIA = CPSVIA = 00000). Not kept:
+TIPOINF, CDEV and FVAR (the import's `fecha` dates the changes), the municipality's names
+(NMUN, DMUN50, NMUNC: the entity's) and a vía's or pseudovía's previous code.
+
 Files are ISO-8859-1 with CRLF (what INE sends); UTF-8 is accepted when the bytes are valid
 UTF-8. Malformed lines give a ValidationError naming the file and the line.
 """
@@ -547,6 +554,10 @@ def write_tramos(records) -> bytes:
     return write("tramos", records)
 
 
+def write_tipos_via(records) -> bytes:
+    return write("tipos_via", records)
+
+
 # --- Import into the padrón models ----------------------------------------------------------
 
 FILE_PREFIXES = {"unidades": ("UP", "UNID"), "vias": ("VIAS",), "pseudovias": ("PSEU",),
@@ -634,7 +645,7 @@ class _Importer:
         self.m = models
         self.fecha = fecha
         self.counts: dict[str, Counter] = defaultdict(Counter)
-        self.touched_tramo_groups: set[tuple[int | None, int | None, str]] = set()
+        self.touched_tramo_groups: set[tuple[int | None, int | None, int | None, str]] = set()
         self.is_first_load = not (models.Via.objects.exists() or models.Tramo.objects.exists())
 
     def result(self) -> dict[str, dict[str, int]]:
@@ -653,11 +664,13 @@ class _Importer:
             return self.fecha
         return self.m.Via._meta.get_field("valid_from").get_default()
 
-    # Named territorial objects: no name history in the models, the names are updated.
+    # Named territorial objects keep their code; a rename keeps the earlier names for the
+    # dates before `fecha` (ConNombresAnteriores.rename).
 
     def upsert(self, key: str, model, lookup: dict, names: dict, cvar: str, *,
                update: bool = True):
-        """Create, update (or with `update=False` only reopen) or close one record."""
+        """Create, update (or with `update=False` only reopen) or close one record. Blank
+        names are not applied: the tramos file names only part of what it refers to."""
         obj = model.objects.filter(**lookup).first()
         names = {k: v for k, v in names.items() if v}
         if cvar == "B":
@@ -672,15 +685,19 @@ class _Importer:
             obj = model.objects.create(**lookup, **names, valid_from=self.start(cvar))
             self.counts[key]["altas"] += 1
             return obj
-        changed = [k for k, v in names.items() if update and getattr(obj, k) != v]
-        if obj.valid_to is not None:
-            changed.append("valid_to")
+        changed = {k: v for k, v in names.items() if update and getattr(obj, k) != v}
+        reopened = obj.valid_to is not None
+        if reopened:
             obj.valid_to = None
+            obj.save(update_fields=["valid_to"])
         if changed:
-            for k in changed:
-                if k != "valid_to":
-                    setattr(obj, k, names[k])
-            obj.save(update_fields=changed)
+            if hasattr(obj, "rename"):
+                obj.rename(self.fecha, **changed)
+            else:
+                for k, v in changed.items():
+                    setattr(obj, k, v)
+                obj.save(update_fields=list(changed))
+        if changed or reopened:
             self.counts[key]["modificaciones"] += 1
         return obj
 
@@ -695,17 +712,29 @@ class _Importer:
                            cvar, update=update)
 
     def import_tipos_via(self, record: TipoViaRecord) -> None:
-        self.tipo_via(record.tvia, record.dtvia)
+        """INE's table is authoritative: it sets the normalised type and the description of
+        each TVIA, also of those the vías file created before."""
+        tipo = self.tipo_via(record.tvia, record.dtvia, normalized=record.tvian)
+        wanted = {"normalized": record.tvian, "description": record.dtvia[:25]}
+        changed = [k for k, v in wanted.items() if v and getattr(tipo, k) != v]
+        if changed:
+            for k in changed:
+                setattr(tipo, k, wanted[k])
+            tipo.save(update_fields=changed)
+            self.counts["tipos_via"]["modificaciones"] += 1
 
-    def tipo_via(self, code: str, description: str = ""):
+    def tipo_via(self, code: str, description: str = "", *, normalized: str = ""):
+        """The TVIA `code`, created when unknown (from the vías file, with its TVIAN blank
+        until INE's table of street types brings it)."""
         from padron.codelists import street_type_description
 
         tipo = self.m.TipoVia.objects.filter(code=code).first()
+        if tipo is not None:
+            return tipo
         description = (description or street_type_description(code) or code)[:25]
-        if tipo is None:
-            self.counts["tipos_via"]["altas"] += 1
-            return self.m.TipoVia.objects.create(code=code, description=description)
-        return tipo
+        self.counts["tipos_via"]["altas"] += 1
+        return self.m.TipoVia.objects.create(code=code, normalized=normalized,
+                                             description=description)
 
     def import_unidades(self, record: UnidadPoblacional) -> None:
         m = self.m
@@ -726,9 +755,12 @@ class _Importer:
                     self.upsert("colectivas", m.EntidadColectiva, {"pk": colectiva.pk}, {}, "B")
             return
         self.nucleo(record.cun, record.cvar,
-                    colectiva={"name": record.nentco, "short_name": record.nentcoc},
-                    singular={"name": record.nentsi, "short_name": record.nentsic},
-                    nucleo={"name": record.nnucle, "short_name": record.nnuclec})
+                    colectiva={"name": record.nentco, "name50": record.nentco50,
+                               "short_name": record.nentcoc},
+                    singular={"name": record.nentsi, "name50": record.nentsi50,
+                              "short_name": record.nentsic},
+                    nucleo={"name": record.nnucle, "name50": record.nnucle50,
+                            "short_name": record.nnuclec})
 
     def import_vias(self, record: ViaRecord) -> None:
         m = self.m
@@ -882,7 +914,7 @@ class _Importer:
                 params={"file": TRAMOS.title, "line": record.line,
                         "error": " ".join(error.messages)}) from None
         tramo.save()
-        self.touched_tramo_groups.add((tramo.via_id, tramo.pseudovia_id, tramo.numbering))
+        self.touched_tramo_groups.add(_numbering_group(tramo))
         return tramo
 
     def import_tramos(self, record: TramoRecord) -> None:
@@ -909,6 +941,8 @@ class _Importer:
         for domicilio in old.domicilios.all():
             same_street = (domicilio.via_id, domicilio.pseudovia_id) == (tramo.via_id,
                                                                          tramo.pseudovia_id)
+            if not (tramo.via_id or tramo.pseudovia_id):  # numbered in the núcleo
+                same_street = same_street and old.nucleo_id == tramo.nucleo_id
             if same_street and tramo.contains(domicilio.number, domicilio.qualifier):
                 domicilio.tramo = tramo
                 domicilio.save(update_fields=["tramo"])
@@ -916,12 +950,15 @@ class _Importer:
 
     def check_overlaps(self) -> None:
         """No number may fall in two tramos in force (design, observaciones of fichero 5)."""
-        for via_id, pseudovia_id, numbering in sorted(self.touched_tramo_groups, key=str):
+        for via_id, pseudovia_id, nucleo_id, numbering in sorted(self.touched_tramo_groups,
+                                                                   key=str):
             if numbering == "0":
                 continue
-            tramos = sorted(self.m.Tramo.objects.filter(
-                valid_to__isnull=True, via_id=via_id, pseudovia_id=pseudovia_id,
-                numbering=numbering).select_related("via", "pseudovia"),
+            group = {"via_id": via_id, "pseudovia_id": pseudovia_id, "numbering": numbering}
+            if nucleo_id is not None:
+                group["nucleo_id"] = nucleo_id
+            tramos = sorted(self.m.Tramo.objects.filter(valid_to__isnull=True, **group)
+                            .select_related("via", "pseudovia", "nucleo__singular__colectiva"),
                 key=lambda t: _key(t.number_from, t.qualifier_from))
             for previous, following in zip(tramos, tramos[1:], strict=False):
                 if _key(following.number_from, following.qualifier_from) <= \
@@ -934,6 +971,13 @@ class _Importer:
 
 def _key(number: int | None, qualifier: str) -> tuple[int, str]:
     return (number or 0, (qualifier or "").strip().upper())
+
+
+def _numbering_group(tramo) -> tuple[int | None, int | None, int | None, str]:
+    """Tramos whose numbers must not overlap: those of one vía (or pseudovía) and numbering;
+    without either, those of one núcleo."""
+    nucleo_id = None if (tramo.via_id or tramo.pseudovia_id) else tramo.nucleo_id
+    return (tramo.via_id, tramo.pseudovia_id, nucleo_id, tramo.numbering)
 
 
 # --- Export from the padrón models ----------------------------------------------------------
@@ -974,7 +1018,10 @@ def tramos_on(date: datetime.date, *, municipio: str | None = None) -> list[Tram
     records = []
     tramos = (Tramo.objects.filter(Tramo.valid_on(date))
               .select_related("seccion__distrito", "nucleo__singular__colectiva", "pseudovia")
-              .prefetch_related("via__names"))
+              .prefetch_related("via__names", "nucleo__former_names",
+                                "nucleo__singular__former_names",
+                                "nucleo__singular__colectiva__former_names",
+                                "pseudovia__former_names"))
     for tramo in tramos:
         block = TramoDatos(
             dist=tramo.seccion.distrito.code, secc=tramo.seccion.code,
@@ -990,8 +1037,56 @@ def tramos_on(date: datetime.date, *, municipio: str | None = None) -> list[Tram
                                                         for f in fields(TramoDatos)},
             tipoinf="", cdev="", fvar=None, cvar="",
             **{f"new_{f.name}": getattr(block, f.name) for f in fields(TramoDatos)},
-            nentcoc=tramo.nucleo.singular.colectiva.short_name,
-            nentsic=tramo.nucleo.singular.short_name, nnuclec=tramo.nucleo.short_name,
+            nentcoc=tramo.nucleo.singular.colectiva.name_on(date, "short_name"),
+            nentsic=tramo.nucleo.singular.name_on(date, "short_name"),
+            nnuclec=tramo.nucleo.name_on(date, "short_name"),
             nviac=via_name.short_name if via_name else "",
-            dpsvia=tramo.pseudovia.name if tramo.pseudovia_id else ""))
+            dpsvia=tramo.pseudovia.name_on(date) if tramo.pseudovia_id else ""))
     return sorted(records, key=lambda r: (r.cvia, r.tinum, r.ein, r.cein, r.cpsvia))
+
+
+def unidades_on(date: datetime.date, *, municipio: str | None = None,
+                municipality_names: tuple[str, str, str] = ("", "", "")) -> list[UnidadPoblacional]:
+    """The unidades poblacionales in force on `date`, with the names of that date, as records
+    of the unidades file (full file). The municipality's names (NMUN, DMUN50, NMUNC) are not
+    part of the callejero: pass them in `municipality_names`."""
+    from padron.models import Nucleo
+
+    municipio = municipio or _municipio()
+    nmun, dmun50, nmunc = municipality_names
+    records = []
+    nucleos = (Nucleo.objects.filter(Nucleo.valid_on(date))
+               .select_related("singular__colectiva")
+               .prefetch_related("former_names", "singular__former_names",
+                                 "singular__colectiva__former_names"))
+    for nucleo in nucleos:
+        names = [obj.naming_on(date) for obj in (nucleo.singular.colectiva, nucleo.singular,
+                                                 nucleo)]
+        colectiva, singular, own = names
+        records.append(UnidadPoblacional(
+            cpro=municipio[:2], cmun=municipio[2:5], cun=nucleo.cun, tipoinf="", cdev="",
+            fvar=None, cvar="", nmun=nmun, dmun50=dmun50, nmunc=nmunc,
+            nentco=colectiva.name, nentco50=colectiva.name50, nentcoc=colectiva.short_name,
+            nentsi=singular.name, nentsi50=singular.name50, nentsic=singular.short_name,
+            nnucle=own.name, nnucle50=own.name50, nnuclec=own.short_name))
+    return sorted(records, key=lambda r: r.cun)
+
+
+def pseudovias_on(date: datetime.date, *, municipio: str | None = None) -> list[PseudoviaRecord]:
+    """The pseudovías in force on `date`, with the description of that date (full file)."""
+    from padron.models import Pseudovia
+
+    municipio = municipio or _municipio()
+    return [PseudoviaRecord(cpro=municipio[:2], cmun=municipio[2:5], cpsvia=p.code, tipoinf="",
+                            cdev="", fvar=None, cvar="", new_cpsvia=p.code,
+                            dpsvia=p.name_on(date))
+            for p in Pseudovia.objects.filter(Pseudovia.valid_on(date))
+            .prefetch_related("former_names").order_by("code")]
+
+
+def tipos_via() -> list[TipoViaRecord]:
+    """The street types of the callejero as records of the tipos de vía file."""
+    from padron.models import TipoVia
+
+    return sorted((TipoViaRecord(tvian=t.normalized_code, tvia=t.code, dtvia=t.description)
+                   for t in TipoVia.objects.all()), key=lambda r: (r.tvian, r.tvia))

@@ -13,6 +13,7 @@ from padron.models.territorio import (  # noqa: F401
     Domicilio,
     EntidadColectiva,
     EntidadSingular,
+    NombreAnterior,
     Nucleo,
     Pseudovia,
     Seccion,

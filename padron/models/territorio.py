@@ -2,11 +2,21 @@
 
 Every change keeps history with validity dates: a renamed street keeps its code and its
 old name stays valid for the dates it was in force, so an old certificate still shows it.
+
+Name history. A vía has no name of its own: all its names, the current one included, are
+ViaNombre rows (its type can change too). Entidades colectivas and singulares, núcleos and
+pseudovías keep their *current* names on the row itself (what tramos, forms and the census
+generator use) and every *earlier* name in a NombreAnterior row with the dates it was in force.
+A rename (`rename`) closes the old names on the date of the change, so `name_on(date)` gives
+the name of any date while the object keeps its primary key and code: tramos and addresses
+never have to be moved to a new version of the object, and each name period is stored once.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,11 +45,52 @@ class Vigencia(models.Model):
         return Q(valid_from__lte=date) & (Q(valid_to__isnull=True) | Q(valid_to__gt=date))
 
 
-class EntidadColectiva(Vigencia):
-    """Entidad colectiva de población (CC), where the region has them (00 otherwise)."""
+class ConNombresAnteriores:
+    """Names with history: current ones on the row, earlier ones in NombreAnterior."""
+
+    name_fields: tuple[str, ...] = ("name", "name50", "short_name")
+
+    def naming_on(self, date: datetime.date):
+        """The row holding the names in force on `date`: a NombreAnterior or the object."""
+        former = getattr(self, "_prefetched_objects_cache", {}).get("former_names")
+        if former is not None:
+            found = next((n for n in former if n.is_valid_on(date)), None)
+        else:
+            found = self.former_names.filter(Vigencia.valid_on(date)).first()
+        return found or self
+
+    def name_on(self, date: datetime.date, field: str = "name") -> str:
+        return getattr(self.naming_on(date), field)
+
+    def names_since(self) -> datetime.date:
+        """Start of validity of the current names: the end of the last former name."""
+        last = self.former_names.aggregate(last=models.Max("valid_to"))["last"]
+        return last or self.valid_from
+
+    def rename(self, date: datetime.date, **names: str) -> bool:
+        """New names from `date`; the ones they replace stay valid before it. A correction on
+        or before the day the current names took effect overwrites them (no period to keep).
+        Returns whether anything changed."""
+        changed = [k for k, v in names.items() if getattr(self, k) != v]
+        if not changed:
+            return False
+        since = self.names_since()
+        if since < date:
+            self.former_names.create(valid_from=since, valid_to=date,
+                                     **{f: getattr(self, f) for f in self.name_fields})
+        for k in changed:
+            setattr(self, k, names[k])
+        self.save(update_fields=changed)
+        return True
+
+
+class EntidadColectiva(ConNombresAnteriores, Vigencia):
+    """Entidad colectiva de población (CC), where the region has them: 00 otherwise, which
+    INE sends with a blank name. Earlier names: `former_names` (see the module docstring)."""
 
     code = models.CharField(_("código"), max_length=2)
-    name = models.CharField(_("nombre"), max_length=70)
+    name = models.CharField(_("nombre"), max_length=70, blank=True)
+    name50 = models.CharField(_("nombre de 50 caracteres"), max_length=50, blank=True)
     short_name = models.CharField(_("nombre corto"), max_length=25, blank=True)
 
     class Meta:
@@ -52,13 +103,15 @@ class EntidadColectiva(Vigencia):
         return f"{self.code} {self.name}"
 
 
-class EntidadSingular(Vigencia):
-    """Entidad singular de población (SS within its colectiva)."""
+class EntidadSingular(ConNombresAnteriores, Vigencia):
+    """Entidad singular de población (SS within its colectiva). Earlier names:
+    `former_names`."""
 
     colectiva = models.ForeignKey(EntidadColectiva, on_delete=models.PROTECT,
                                   related_name="singulares")
     code = models.CharField(_("código"), max_length=2)
     name = models.CharField(_("nombre"), max_length=70)
+    name50 = models.CharField(_("nombre de 50 caracteres"), max_length=50, blank=True)
     short_name = models.CharField(_("nombre corto"), max_length=25, blank=True)
 
     class Meta:
@@ -72,13 +125,14 @@ class EntidadSingular(Vigencia):
         return f"{self.colectiva.code}{self.code} {self.name}"
 
 
-class Nucleo(Vigencia):
+class Nucleo(ConNombresAnteriores, Vigencia):
     """Núcleo de población or diseminado (NN = 99) of an entidad singular: the unidad
-    poblacional, identified by the CUN code CCSSDNN."""
+    poblacional, identified by the CUN code CCSSDNN. Earlier names: `former_names`."""
 
     singular = models.ForeignKey(EntidadSingular, on_delete=models.PROTECT, related_name="nucleos")
     code = models.CharField(_("código"), max_length=2)
     name = models.CharField(_("nombre"), max_length=70)
+    name50 = models.CharField(_("nombre de 50 caracteres"), max_length=50, blank=True)
     short_name = models.CharField(_("nombre corto"), max_length=25, blank=True)
 
     class Meta:
@@ -136,9 +190,15 @@ class Seccion(Vigencia):
 
 
 class TipoVia(models.Model):
-    """INE normalised street type (TVIAN) and its accepted abbreviations."""
+    """A street type as the municipalities write it (TVIA, what the vías file carries) and
+    the INE normalised type it is a synonym of (TVIAN), as in INE's table of street types
+    (fichero 4): CALLE, C/, RUA and KALEA are all TVIAN CALLE. Two streets differ when their
+    normalised type or their name differ, not when only the abbreviation does."""
 
-    code = models.CharField(_("tipo normalizado"), max_length=5, unique=True)
+    code = models.CharField(_("tipo de vía (TVIA)"), max_length=5, unique=True)
+    normalized = models.CharField(
+        _("tipo normalizado (TVIAN)"), max_length=5, blank=True, db_index=True,
+        help_text=_("En blanco mientras no se haya cargado la tabla de tipos de vía del INE."))
     description = models.CharField(_("descripción"), max_length=25)
 
     class Meta:
@@ -148,6 +208,16 @@ class TipoVia(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def normalized_code(self) -> str:
+        """TVIAN; the TVIA itself while INE's table has not said otherwise."""
+        return self.normalized or self.code
+
+    def synonyms(self) -> models.QuerySet[TipoVia]:
+        """Every TVIA with the same normalised type (this one included)."""
+        code = self.normalized_code
+        return TipoVia.objects.filter(Q(normalized=code) | Q(normalized="", code=code))
 
 
 class Via(Vigencia):
@@ -192,7 +262,12 @@ class ViaNombre(Vigencia):
             else f"{self.tipo.description} {self.name}"
 
 
-class Pseudovia(Vigencia):
+class Pseudovia(ConNombresAnteriores, Vigencia):
+    """Barrio, urbanización, partida…: what is neither a vía nor a unidad poblacional
+    (DPSVIA is its only name). Earlier descriptions: `former_names`."""
+
+    name_fields = ("name",)
+
     code = models.CharField(_("código"), max_length=5, unique=True)
     name = models.CharField(_("descripción"), max_length=50)
 
@@ -205,12 +280,58 @@ class Pseudovia(Vigencia):
         return self.name
 
 
+_NAMED_OWNERS = ("colectiva", "singular", "nucleo", "pseudovia")
+
+
+def _exactly_one(names: tuple[str, ...]) -> Q:
+    """Exactly one of the foreign keys `names` is set."""
+    return functools.reduce(operator.or_, (
+        Q(**{f"{name}__isnull": name != kept for name in names}) for kept in names))
+
+
+class NombreAnterior(Vigencia):
+    """An earlier name of exactly one entidad colectiva, entidad singular, núcleo or
+    pseudovía, in force from valid_from to valid_to (excluded). The current name is on the
+    object itself; see the module docstring."""
+
+    colectiva = models.ForeignKey(EntidadColectiva, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="former_names")
+    singular = models.ForeignKey(EntidadSingular, null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="former_names")
+    nucleo = models.ForeignKey(Nucleo, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="former_names")
+    pseudovia = models.ForeignKey(Pseudovia, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="former_names")
+    name = models.CharField(_("nombre"), max_length=70, blank=True)
+    name50 = models.CharField(_("nombre de 50 caracteres"), max_length=50, blank=True)
+    short_name = models.CharField(_("nombre corto"), max_length=25, blank=True)
+
+    OWNERS = _NAMED_OWNERS
+
+    class Meta:
+        verbose_name = _("denominación anterior")
+        verbose_name_plural = _("denominaciones anteriores")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one(_NAMED_OWNERS), name="nombre_anterior_un_objeto"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=False),
+                                   name="nombre_anterior_cerrado"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def _number_key(number: int | None, qualifier: str = "") -> tuple[int, str]:
     return (number or 0, (qualifier or "").strip().upper())
 
 
 class Tramo(Vigencia):
-    """Section × unidad poblacional × vía (or pseudovía) × postal code × number range."""
+    """Section × unidad poblacional × vía (or pseudovía) × postal code × number range.
+
+    A tramo with neither vía nor pseudovía (CVIA = CPSVIA = 00000 in INE's files) numbers
+    the unidad poblacional itself (design, fichero 5, observación 6)."""
 
     seccion = models.ForeignKey(Seccion, on_delete=models.PROTECT, related_name="tramos")
     nucleo = models.ForeignKey(Nucleo, on_delete=models.PROTECT, related_name="tramos")
@@ -234,12 +355,12 @@ class Tramo(Vigencia):
         indexes = [models.Index(fields=["via", "numbering"])]
 
     def __str__(self) -> str:
-        return f"{self.via or self.pseudovia} {self.get_numbering_display()} " \
+        where = self.via or self.pseudovia or self.nucleo
+        return f"{where} {self.get_numbering_display()} " \
                f"{self.number_from}{self.qualifier_from}-{self.number_to}{self.qualifier_to}"
 
     def clean(self) -> None:
-        if not self.via_id and not self.pseudovia_id:
-            raise ValidationError(_("Un tramo pertenece a una vía o a una pseudovía."))
+        # Neither vía nor pseudovía is legal: the numbering belongs to the núcleo.
         if self.numbering != TipoNumeracion.SIN_NUMERACION:
             if _number_key(self.number_from, self.qualifier_from) > \
                     _number_key(self.number_to, self.qualifier_to):
@@ -304,8 +425,10 @@ class Domicilio(models.Model):
         if self.via_id:
             name = self.via.name_on(date)
             street = str(name) if name else self.via.code
-        else:
-            street = self.pseudovia.name if self.pseudovia_id else ""
+        elif self.pseudovia_id:
+            street = self.pseudovia.name_on(date)
+        else:  # numbered in its unidad poblacional
+            street = self.tramo.nucleo.name_on(date)
         parts = [street]
         if self.number:
             parts.append(f"{self.number}{self.qualifier}")
