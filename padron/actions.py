@@ -435,8 +435,8 @@ def renewals_due(within_days: int = 90, today: datetime.date | None = None):
     """Inscriptions to renew in the next `within_days` (INE warns three months before)."""
     today = today or timezone.localdate()
     return Habitante.objects.inscritos().filter(
-        requires_renewal=True, renewal_due__lte=today + datetime.timedelta(days=within_days)) \
-        .order_by("renewal_due")
+        requires_renewal=True, renewal_due__gte=today,
+        renewal_due__lte=today + datetime.timedelta(days=within_days)).order_by("renewal_due")
 
 
 def caducadas(today: datetime.date | None = None):

@@ -489,7 +489,7 @@ class PadronGenerator:
         for code, _weight in (*STREET_TYPES, ("PTDA", 0), ("CTRA", 0)):
             tipos[code], _created = TipoVia.objects.get_or_create(
                 code=code, defaults={"description": (codelists.street_type_description(code)
-                                                     or code)[:25]})
+                                                     or code).capitalize()[:25]})
         type_choice = Weighted([c for c, _w in STREET_TYPES], [w for _c, w in STREET_TYPES])
         n_vias = min(400, max(40, inhabitants // 800))
         names = street_names(rng, n_vias)

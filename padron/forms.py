@@ -30,7 +30,7 @@ class PersonaForm(forms.Form):
     apellido1 = forms.CharField(label=_("Primer apellido"), max_length=25)
     particula2 = forms.CharField(label=_("Partícula"), max_length=6, required=False)
     apellido2 = forms.CharField(label=_("Segundo apellido"), max_length=25, required=False)
-    sexo = forms.ChoiceField(label=_("Sexo"), choices=Sexo.choices)
+    sexo = forms.ChoiceField(label=_("Sexo"), choices=[("", _("Elija…")), *Sexo.choices])
     fecha_nacimiento = forms.DateField(label=_("Fecha de nacimiento"), widget=DateInput())
     pais_nacimiento = forms.ChoiceField(label=_("País de nacimiento"), initial="108")
     provincia_nacimiento = forms.CharField(label=_("Provincia de nacimiento (código INE)"),
@@ -41,7 +41,8 @@ class PersonaForm(forms.Form):
     tipo_documento = forms.ChoiceField(label=_("Documento"), choices=TipoDocumento.choices,
                                        initial=TipoDocumento.DNI)
     documento = forms.CharField(label=_("Número de documento"), max_length=20, required=False)
-    nivel_estudios = forms.ChoiceField(label=_("Nivel de estudios"), choices=NivelEstudios.choices)
+    nivel_estudios = forms.ChoiceField(label=_("Nivel de estudios"),
+                                       choices=[("", _("Elija…")), *NivelEstudios.choices])
     telefono = forms.CharField(label=_("Teléfono"), max_length=20, required=False)
     email = forms.EmailField(label=_("Correo electrónico"), required=False)
 
@@ -120,7 +121,7 @@ class MovimientoForm(forms.Form):
 
 
 class AltaForm(MovimientoForm):
-    causa = forms.ChoiceField(label=_("Causa del alta"), choices=Causa.altas())
+    causa = forms.ChoiceField(label=_("Causa del alta"), choices=[("", _("Elija…")), *Causa.altas()])
     procedencia = forms.CharField(label=_("Procedencia (municipio INE o país)"), max_length=5,
                                   required=False)
     residencia_permanente = forms.BooleanField(
@@ -131,7 +132,7 @@ class AltaForm(MovimientoForm):
 
 
 class BajaForm(MovimientoForm):
-    causa = forms.ChoiceField(label=_("Causa de la baja"), choices=Causa.bajas())
+    causa = forms.ChoiceField(label=_("Causa de la baja"), choices=[("", _("Elija…")), *Causa.bajas()])
     destino = forms.CharField(label=_("Destino (municipio INE o país)"), max_length=5,
                               required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
