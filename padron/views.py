@@ -75,11 +75,20 @@ def habitante_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "h": habitante, "today": today, "convivientes": convivientes,
         "movimientos": habitante.movimientos.prefetch_related("adjuntos")
         .order_by("-fecha", "-created_at"),
-        "periodos": habitante.periodos.select_related("domicilio__via", "seccion__distrito")
-        .prefetch_related("domicilio__via__names__tipo").order_by("-desde"),
+        "periodos": _with_address_then(
+            habitante.periodos.select_related("domicilio__via", "seccion__distrito")
+            .prefetch_related("domicilio__via__names__tipo").order_by("-desde")),
         "errores": habitante.errores_ine.all(),
         "blocked": habitante.is_blocked,
     })
+
+
+def _with_address_then(periods) -> list:
+    """Each period with its address as the street was named when the period began."""
+    periods = list(periods)
+    for period in periods:
+        period.address_then = period.domicilio.label(period.desde)
+    return periods
 
 
 def alta(request: HttpRequest) -> HttpResponse:
@@ -259,8 +268,13 @@ def avisos(request: HttpRequest) -> HttpResponse:
 
 def en_fecha(request: HttpRequest) -> HttpResponse:
     date = parse_date(request.GET.get("fecha") or "") or timezone.localdate()
-    periods = actions.padron_en_fecha(date).order_by("hoja__number", "habitante__fecha_nacimiento")
+    periods = actions.padron_en_fecha(date).select_related("domicilio__via", "seccion__distrito") \
+        .prefetch_related("domicilio__via__names__tipo") \
+        .order_by("hoja__number", "habitante__fecha_nacimiento")
     page = Paginator(periods, 50).get_page(request.GET.get("page"))
+    for period in page:
+        # The street as it was named on that date, not today.
+        period.address_then = period.domicilio.label(date)
     return render(request, "padron/en_fecha.html", {"date": date, "page": page,
                                                     "total": page.paginator.count,
                                                     "query_string": f"fecha={date.isoformat()}"})

@@ -158,3 +158,24 @@ def test_scanned_documents_are_attached_and_downloadable_only_here(callejero, pr
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     assert client_for(province.clerk_b, HOST_B).get(url).status_code == 404
+
+
+def test_past_addresses_show_the_street_name_of_their_time(callejero, ctx, province, client_for,
+                                                           django_assert_max_num_queries):
+    from padron.models import TipoVia, ViaNombre
+
+    alta(callejero, ctx, fecha=datetime.date(2020, 3, 1))
+    current = ViaNombre.objects.get(via=callejero["mayor"])
+    current.valid_to = datetime.date(2023, 1, 1)
+    current.save()
+    ViaNombre.objects.create(via=callejero["mayor"], tipo=TipoVia.objects.get(code="CALLE"),
+                             name="de la Constitució", short_name="CONSTITUCIO",
+                             valid_from=datetime.date(2023, 1, 1))
+    client = client_for(province.clerk_a, HOST_A)
+    client.get("/gestion/padron/a-fecha/", {"fecha": "2021-01-01"})
+    with django_assert_max_num_queries(20):
+        _r, before = page(client, "/gestion/padron/a-fecha/", fecha="2021-01-01")
+    _r, after = page(client, "/gestion/padron/a-fecha/", fecha="2024-01-01")
+    assert "Calle Mayor, 5" in before
+    assert "Constitució" not in before
+    assert "Calle de la Constitució, 5" in after
