@@ -30,6 +30,7 @@ RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home p
 COPY manage.py pyproject.toml ./
 COPY provincial/ provincial/
 COPY tenants/ tenants/
+COPY padron/ padron/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/
