@@ -24,16 +24,9 @@ RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home p
     && mkdir -p /app/staticfiles /data/media /data/backups \
     && chown provincial:provincial /app/staticfiles /data/media /data/backups
 
-# The project, copied directory by directory so that local state (.venv, .data with
-# the embedded PostgreSQL and Redis, .git) never enters the image. Add each new app
-# directory here (padron/, contabilidad/, registro/, ...).
-COPY manage.py pyproject.toml ./
-COPY provincial/ provincial/
-COPY tenants/ tenants/
-COPY padron/ padron/
-COPY templates/ templates/
-COPY static/ static/
-COPY locale/ locale/
+# The project; .dockerignore keeps local state (.venv, .data with the embedded servers,
+# .git) and the tests out of the image.
+COPY . .
 
 USER provincial
 EXPOSE 8000
