@@ -1,6 +1,6 @@
 """The tenant URLconf plus one view that forgets its scoping, to prove the probe sees it."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import include, path
 
 from provincial.models import Job
@@ -8,8 +8,10 @@ from provincial.urls_tenant import urlpatterns as tenant_patterns
 
 
 def unscoped_job(request, pk: int) -> HttpResponse:
-    # Deliberately wrong: no entity filter.
-    job = Job.objects.get(pk=pk)
+    # Deliberately wrong: no entity filter (it does answer 404 for a missing id).
+    job = Job.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404
     return HttpResponse(f"{job.kind} {job.payload}")
 
 

@@ -29,8 +29,26 @@ def b_data(province):
     membership = Membership.objects.get(user=province.clerk_b, entity=province.b)
     membership.job_title = secret
     membership.save()
-    ids = [str(job.pk), str(membership.pk), str(province.b.pk)]
-    return {"secrets": [secret, province.clerk_b.email],
+    # An inhabitant of B, in B's schema, with the same marker in its name.
+    import datetime
+
+    from django_tenants.utils import schema_context
+
+    from padron import actions as padron
+    from padron.choices import Causa
+    from tests.padron.conftest import build_callejero, persona
+
+    with schema_context(province.b.schema_name):
+        streets = build_callejero()
+        address = padron.domicilio_for(via=streets["mayor"], number=5,
+                                       date=datetime.date(2020, 1, 1))
+        vecino = padron.dar_de_alta(
+            persona(nombre="Secreto", apellido1=secret.split("-")[0].title()),
+            causa=Causa.ALTA_OMISION, fecha=datetime.date(2020, 1, 1), domicilio=address,
+            ctx=padron.Contexto(acting_user=province.clerk_b))
+    ids = [str(job.pk), str(membership.pk), str(province.b.pk), str(vecino.pk),
+           str(vecino.hoja_id)]
+    return {"secrets": [secret, province.clerk_b.email, vecino.full_name, vecino.nia],
             "values": {"pk": ids, "entity_id": ids, "int": ids,
                        "token": ["x" * 43], "str": ["x"]}}
 

@@ -33,25 +33,23 @@ def in_a(province, db):
     connection.set_schema_to_public()
 
 
-@pytest.fixture
-def callejero(in_a):
-    """Agost's (simplified) territory: one núcleo, two sections, two streets with tramos."""
-    colectiva = EntidadColectiva.objects.create(code="00", name="Agost", valid_from=FECHA_CALLEJERO)
+def build_callejero(start=FECHA_CALLEJERO) -> dict:
+    """A small territory in the current schema: one núcleo, two sections, two streets."""
+    colectiva = EntidadColectiva.objects.create(code="00", name="Agost", valid_from=start)
     singular = EntidadSingular.objects.create(colectiva=colectiva, code="01", name="Agost",
-                                              valid_from=FECHA_CALLEJERO)
-    nucleo = Nucleo.objects.create(singular=singular, code="01", name="Agost",
-                                   valid_from=FECHA_CALLEJERO)
-    distrito = Distrito.objects.create(code="01", valid_from=FECHA_CALLEJERO)
-    s1 = Seccion.objects.create(distrito=distrito, code="001", valid_from=FECHA_CALLEJERO)
-    s2 = Seccion.objects.create(distrito=distrito, code="002", valid_from=FECHA_CALLEJERO)
+                                              valid_from=start)
+    nucleo = Nucleo.objects.create(singular=singular, code="01", name="Agost", valid_from=start)
+    distrito = Distrito.objects.create(code="01", valid_from=start)
+    s1 = Seccion.objects.create(distrito=distrito, code="001", valid_from=start)
+    s2 = Seccion.objects.create(distrito=distrito, code="002", valid_from=start)
     calle = TipoVia.objects.create(code="CALLE", description="Calle")
     plaza = TipoVia.objects.create(code="PLAZA", description="Plaza")
-    mayor = Via.objects.create(code="00010", valid_from=FECHA_CALLEJERO)
+    mayor = Via.objects.create(code="00010", valid_from=start)
     ViaNombre.objects.create(via=mayor, tipo=calle, name="Mayor", short_name="MAYOR",
-                             valid_from=FECHA_CALLEJERO)
-    iglesia = Via.objects.create(code="00020", valid_from=FECHA_CALLEJERO)
+                             valid_from=start)
+    iglesia = Via.objects.create(code="00020", valid_from=start)
     ViaNombre.objects.create(via=iglesia, tipo=plaza, name="de l'Església",
-                             short_name="ESGLESIA", valid_from=FECHA_CALLEJERO)
+                             short_name="ESGLESIA", valid_from=start)
     tramos = [
         Tramo(seccion=s1, nucleo=nucleo, via=mayor, postal_code="03698",
               numbering=TipoNumeracion.IMPAR, number_from=1, number_to=49),
@@ -61,10 +59,16 @@ def callejero(in_a):
               numbering=TipoNumeracion.IMPAR, number_from=1, number_to=15),
     ]
     for tramo in tramos:
-        tramo.valid_from = FECHA_CALLEJERO
+        tramo.valid_from = start
         tramo.full_clean()
         tramo.save()
     return {"mayor": mayor, "iglesia": iglesia, "s1": s1, "s2": s2, "nucleo": nucleo}
+
+
+@pytest.fixture
+def callejero(in_a):
+    """Agost's (simplified) territory in entity A's schema."""
+    return build_callejero()
 
 
 def persona(**overrides) -> dict:
