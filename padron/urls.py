@@ -33,3 +33,13 @@ urlpatterns += [
     path("trabajos/<int:pk>/ficheros/<int:file_pk>/", views_reports.job_file, name="job_file"),
     path("estadisticas/", views_reports.estadisticas, name="estadisticas"),
 ]
+
+# Outgoing INE exchange (files of variations, parte negativo, padrón a fecha).
+from padron import views_ine  # noqa: E402 - appended after the routes above
+
+urlpatterns += [
+    path("ine/", views_ine.ficheros, name="ine"),
+    path("ine/generar/", views_ine.generar, name="ine_generar"),
+    path("ine/<int:pk>/descargar/", views_ine.descargar, name="ine_descargar"),
+    path("ine/<int:pk>/estado/", views_ine.estado, name="ine_estado"),
+]

@@ -254,6 +254,9 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR") or embedded.data_dir() / "backups")
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # Padrón list exports up to this many rows download at once; larger ones run as a job.
 PADRON_EXPORT_DIRECT_MAX_ROWS = env_int("PADRON_EXPORT_DIRECT_MAX_ROWS", 2000)
+# How INE variation files leave the platform (padron.ine.transporte): today a file the
+# clerk uploads to IDA-Padrón; a real-time transport (RD 141/2024) plugs in here.
+PADRON_INE_TRANSPORT = env_str("PADRON_INE_TRANSPORT", "padron.ine.transporte.DescargaManual")
 # Inhabitants the demo loader generates for each demo entity with the padrón service.
 DEMO_PADRON_INHABITANTS = env_int("DEMO_PADRON_INHABITANTS", 600)
 # Largest signed acceptance document (PDF) accepted for an adhesion.

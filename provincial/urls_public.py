@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from provincial import views as core_views
 from provincial import views_audit
-from tenants import views, views_provincial
+from tenants import views, views_ine, views_provincial
 
 admin.site.site_header = "Diputación Provincial · Administración"
 admin.site.site_title = "Administración provincial"
@@ -28,4 +28,5 @@ urlpatterns = [
         path("<int:pk>/", core_views.job_detail, name="detail"),
         path("<int:pk>/estado/", core_views.job_status, name="status"),
     ], "trabajos"))),
+    path("intercambio-ine/", views_ine.ine_provincial, name="ine_provincial"),
 ]

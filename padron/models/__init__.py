@@ -8,6 +8,7 @@ from padron.models.habitantes import (  # noqa: F401
     MovimientoAdjunto,
     PeriodoResidencia,
 )
+from padron.models.ine import EnvioMovimiento, EstadoFicheroINE, FicheroINE, TipoFicheroINE  # noqa: F401
 from padron.models.territorio import (  # noqa: F401
     Distrito,
     Domicilio,
