@@ -43,3 +43,17 @@ urlpatterns += [
     path("ine/<int:pk>/descargar/", views_ine.descargar, name="ine_descargar"),
     path("ine/<int:pk>/estado/", views_ine.estado, name="ine_estado"),
 ]
+
+# Incoming INE exchange: returned files and their incidencias.
+from padron import views_retornos  # noqa: E402 - appended after the routes above
+
+urlpatterns += [
+    path("ine/retornos/", views_retornos.lista, name="retornos"),
+    path("ine/retornos/cargar/", views_retornos.cargar, name="retornos_cargar"),
+    path("ine/retornos/<int:pk>/", views_retornos.detalle, name="retorno"),
+    path("ine/retornos/<int:pk>/aceptar-evidentes/", views_retornos.aceptar_obvias,
+         name="retorno_aceptar_obvias"),
+    path("ine/incidencias/<int:pk>/aceptar/", views_retornos.aceptar, name="incidencia_aceptar"),
+    path("ine/incidencias/<int:pk>/rechazar/", views_retornos.rechazar,
+         name="incidencia_rechazar"),
+]

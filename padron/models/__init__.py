@@ -9,6 +9,15 @@ from padron.models.habitantes import (  # noqa: F401
     PeriodoResidencia,
 )
 from padron.models.ine import EnvioMovimiento, EstadoFicheroINE, FicheroINE, TipoFicheroINE  # noqa: F401
+from padron.models.retornos import (  # noqa: F401
+    AccionPropuesta,
+    Coincidencia,
+    EstadoIncidencia,
+    EstadoRetornoINE,
+    IncidenciaINE,
+    RetornoINE,
+    TipoRetornoINE,
+)
 from padron.models.territorio import (  # noqa: F401
     Distrito,
     Domicilio,
