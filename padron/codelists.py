@@ -1,15 +1,16 @@
-"""INE code lists of the padrón: countries, provinces and street types.
+"""INE code lists of the padrón: countries, provinces, street types, variation causes.
 
-The tables live in padron/data/*.csv (each with its provenance in a header comment) and are
-read once, on first use. Codes are kept as text, zero-padded, as INE writes them.
+The lists live in the public table codigos.Codigo, seeded from padron/data/*.csv (each
+with its provenance in a header comment) and kept by provincial admins in the admin; each
+process keeps a copy (codigos.cache). Codes are text, zero-padded, as INE writes them.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+
+from codigos import cache
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -23,26 +24,30 @@ class Country:
     is_eu_eea: bool  # EU, EEA or Switzerland
 
 
-def _rows(filename: str) -> list[dict[str, str]]:
-    with (DATA_DIR / filename).open(encoding="utf-8", newline="") as handle:
-        lines = (line for line in handle if not line.startswith("#"))
-        return list(csv.DictReader(lines))
-
-
-@cache
 def _countries() -> dict[str, Country]:
-    return {row["code"]: Country(row["code"], row["name"], row["eu_eea_ch"] == "1")
-            for row in _rows("paises.csv")}
+    return {code: Country(code, name, bool(extra.get("eu_eea")))
+            for code, (name, extra, active) in cache.table("paises").items() if active}
 
 
-@cache
 def _provinces() -> dict[str, str]:
-    return {row["code"]: row["name"] for row in _rows("provincias.csv")}
+    return {code: name for code, (name, _extra, active) in cache.table("provincias").items()
+            if active}
 
 
-@cache
 def _street_types() -> tuple[tuple[str, str], ...]:
-    return tuple((row["code"], row["description"]) for row in _rows("tipos_via.csv"))
+    return tuple(sorted((code, name) for code, (name, _extra, active)
+                        in cache.table("tipos_via").items() if active))
+
+
+def cauv(causa: str) -> str | None:
+    """INE's CAUV for one of our causes (table "causas_variacion", kept by admins)."""
+    entry = cache.table("causas_variacion").get(causa)
+    return entry[1].get("cauv") if entry and entry[2] else None
+
+
+def cauv_map() -> dict[str, str]:
+    return {code: extra["cauv"] for code, (_d, extra, active)
+            in cache.table("causas_variacion").items() if active and extra.get("cauv")}
 
 
 def _code(value: str | int | None, width: int) -> str:

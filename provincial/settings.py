@@ -43,6 +43,7 @@ SHARED_APPS = [
     "django_tenants",  # schema routing; must come first
     "provincial",  # jobs (persisted Celery work) and the audit trail
     "tenants",  # entities, domains, services, adhesions, users, memberships, distribution list
+    "codigos",  # national code lists (INE countries, street types, CAUV…), kept by admins
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.admin",

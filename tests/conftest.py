@@ -137,14 +137,18 @@ def _public_schema_and_fresh_routing(settings, tmp_path):
 
     from django.core.cache import cache
 
+    from codigos import cache as code_lists
+
     settings.MEDIA_ROOT = str(tmp_path / "media")
     connection.set_schema_to_public()
     clear_host_cache()
+    code_lists.clear()
     with contextlib.suppress(Exception):
         cache.clear()
     yield
     connection.set_schema_to_public()
     clear_host_cache()
+    code_lists.clear()
 
 
 def totp_device(user: User):

@@ -95,6 +95,23 @@ CAUV: dict[str, str] = {
 # (CVAR, CAUV) -> our Causa: how a record read back names its cause.
 CAUSA_POR_CAUV: dict[tuple[str, str], str] = {
     (Causa.tipo(causa).value, code): causa for causa, code in CAUV.items()}
+# CAUV and CAUSA_POR_CAUV above are the seed (codigos migration 0002); at run time the codes
+# come from the table "causas_variacion", which provincial admins keep up to date.
+
+
+def cauv_for(causa: str) -> str | None:
+    from padron import codelists
+
+    return codelists.cauv(causa)
+
+
+def causa_for(cvar: str, cauv: str) -> str | None:
+    from padron import codelists
+
+    for causa, code in codelists.cauv_map().items():
+        if code == cauv and Causa.tipo(causa).value == cvar:
+            return causa
+    return None
 
 RECORD_LENGTH = 554
 MAX_ERRORS = 100
@@ -325,7 +342,7 @@ class HabitanteRecord:
     @property
     def causa(self) -> str | None:
         """Our Causa for CVAR + CAUV (None for a full-padrón record or an unknown cause)."""
-        return CAUSA_POR_CAUV.get((self.cvar, self.cauv))
+        return causa_for(self.cvar, self.cauv)
 
     @property
     def documento(self) -> str:
@@ -453,7 +470,7 @@ def _problems(record: HabitanteRecord) -> list[str]:
     elif record.cvar:
         if record.fvar is None:
             bad(_("falta la fecha de variación FVAR (posiciones 161-168)"))
-        if (record.cvar, record.cauv) not in CAUSA_POR_CAUV:
+        if causa_for(record.cvar, record.cauv) is None:
             bad(_("causa de variación CAUV «%(value)s» desconocida para CVAR %(cvar)s"),
                 value=record.cauv, cvar=record.cvar)
     elif record.cauv:
@@ -809,12 +826,12 @@ def record_from_habitante(habitante, movimiento, *, cpro: str, cmun: str,
         return ValidationError(_("%(record)s: %(reason)s."), code="cannot_write",
                                params={"record": record_label, "reason": reason})
 
-    if causa not in CAUV:
+    if cauv_for(causa) is None:
         raise error(_("la causa «%(causa)s» no tiene causa de variación del INE")
                     % {"causa": causa})
     after = _datos({**_datos(habitante), **(movimiento.datos or {})})
     values: dict = {"cpro": cpro, "cmun": cmun, "fvar": movimiento.fecha, "cvar": cvar,
-                    "cauv": CAUV[causa]}
+                    "cauv": cauv_for(causa)}
     try:
         if cvar == TipoMovimiento.MODIFICACION:
             before = previous if previous is not None else previous_datos(movimiento)

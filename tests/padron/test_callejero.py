@@ -631,6 +631,7 @@ def test_file_kind_by_ine_name_or_kind():
 # --- Code lists ------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db
 def test_country_lookups():
     assert (codelists.country_name("108"), codelists.is_eu_eea("108")) == ("España", True)
     assert (codelists.country_name(228), codelists.is_eu_eea("228")) == ("Marruecos", False)
@@ -642,6 +643,7 @@ def test_country_lookups():
                if int(code) < 160) == 31  # EU-27, Islandia, Liechtenstein, Noruega, Suiza
 
 
+@pytest.mark.django_db
 def test_provinces_and_street_types():
     assert (codelists.province_name("03"), codelists.province_name(3)) == ("Alicante/Alacant",
                                                                            "Alicante/Alacant")

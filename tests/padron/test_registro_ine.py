@@ -26,6 +26,10 @@ CONTROL = str(ine_control_digit("0001"))  # D of CUN 00 01 D 01
 FILE = "VARIACIONES.P03002"
 
 
+# The code lists (countries, causes…) live in the database (codigos.Codigo).
+pytestmark = pytest.mark.django_db
+
+
 def a(text: str, length: int) -> str:
     assert len(text) <= length, text
     return text.ljust(length)
