@@ -11,6 +11,7 @@ class Tabla(models.TextChoices):
     CAUSAS_VARIACION = "causas_variacion", _("Causas de variación del padrón (CAUV del INE)")
     TIPOS_DOCUMENTO = "tipos_documento", _("Tipos de documento (INE)")
     NIVELES_ESTUDIOS = "niveles_estudios", _("Niveles de estudios (INE)")
+    CAUSAS_DEVOLUCION = "causas_devolucion", _("Causas de devolución y error (CDEV del INE)")
 
 
 class Codigo(models.Model):

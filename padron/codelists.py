@@ -39,6 +39,12 @@ def _street_types() -> tuple[tuple[str, str], ...]:
                         in cache.table("tipos_via").items() if active))
 
 
+def return_cause(cdev: str) -> str:
+    """What INE means by a CDEV (table "causas_devolucion"); "" while it is not filled in."""
+    entry = cache.table("causas_devolucion").get((cdev or "").strip())
+    return entry[0] if entry and entry[2] else ""
+
+
 def cauv(causa: str) -> str | None:
     """INE's CAUV for one of our causes (table "causas_variacion", kept by admins)."""
     entry = cache.table("causas_variacion").get(causa)

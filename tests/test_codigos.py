@@ -42,3 +42,10 @@ def test_a_withdrawn_country_is_no_longer_accepted(province):
 def test_clerks_cannot_edit_code_lists(province, client_for):
     response = client_for(province.admin_a, HOST_PROVINCIAL).get("/admin/codigos/codigo/")
     assert response.status_code == 302
+
+
+def test_return_causes_are_explained_once_admins_fill_them_in(province):
+    assert codelists.return_cause("E1") == ""
+    Codigo.objects.create(tabla="causas_devolucion", codigo="E1",
+                          descripcion="Documento de identidad no coincide")
+    assert codelists.return_cause("E1") == "Documento de identidad no coincide"

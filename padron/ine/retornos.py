@@ -179,8 +179,12 @@ def _not_found(coincidencia: str) -> str:
 def _proponer_error(record, retorno, habitante, coincidencia) -> Propuesta:
     if habitante is None:
         return Propuesta(None, coincidencia, _not_found(coincidencia))
-    description = _("Devuelto por el INE (tipo %(tipoinf)s, causa %(cdev)s): registro "
-                    "%(cvar)s%(cauv)s del %(fvar)s, fichero %(file)s, línea %(line)s") % {
+    from padron import codelists
+
+    meaning = codelists.return_cause(record.cdev)
+    description = (f"{meaning}. " if meaning else "") + _(
+        "Devuelto por el INE (tipo %(tipoinf)s, causa %(cdev)s): registro "
+        "%(cvar)s%(cauv)s del %(fvar)s, fichero %(file)s, línea %(line)s") % {
         "tipoinf": record.tipoinf or "-", "cdev": record.cdev, "cvar": record.cvar or "-",
         "cauv": record.cauv, "fvar": _date(record.fvar), "file": retorno.filename,
         "line": record.line}
