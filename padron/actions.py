@@ -491,8 +491,13 @@ def convivientes(hoja: HojaPadronal, date: datetime.date) -> list[PeriodoResiden
 
 def datos_en_fecha(habitante: Habitante, date: datetime.date) -> dict:
     """Personal data as recorded on `date` (from the last operation up to that day)."""
-    movimiento = habitante.movimientos.filter(fecha__lte=date).order_by("-fecha", "-created_at") \
-        .first()
+    prefetched = getattr(habitante, "_prefetched_objects_cache", {}).get("movimientos")
+    if prefetched is not None:
+        earlier = [m for m in prefetched if m.fecha <= date]
+        movimiento = max(earlier, key=lambda m: (m.fecha, m.created_at), default=None)
+    else:
+        movimiento = habitante.movimientos.filter(fecha__lte=date) \
+            .order_by("-fecha", "-created_at").first()
     return movimiento.datos if movimiento else _snapshot(habitante)
 
 

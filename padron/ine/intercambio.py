@@ -139,9 +139,20 @@ class _Inscripcion:
     procedencia_destino: str = ""
 
 
+# Fetched with each chunk of periods (iterator(chunk_size=…) honours prefetching), so a
+# record costs no query of its own: street and place names as of the date, and the
+# person's operations to read their data on that date.
+PADRON_PREFETCH = ("domicilio__via__names__tipo", "domicilio__pseudovia__former_names",
+                   "domicilio__tramo__nucleo__former_names",
+                   "domicilio__tramo__nucleo__singular__former_names",
+                   "domicilio__tramo__nucleo__singular__colectiva__former_names",
+                   "habitante__movimientos")
+
+
 def _periodos(fecha: datetime.date):
     return (padron_en_fecha(fecha)
             .select_related(*ADDRESS_RELATED)
+            .prefetch_related(*PADRON_PREFETCH)
             .order_by("habitante__nia", "pk"))
 
 

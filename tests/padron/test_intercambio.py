@@ -358,3 +358,16 @@ def test_a_real_worker_processes_the_month_of_each_entity_in_its_own_schema(
             assert fichero.envios.count() == 1
             assert job.result["fichero"] == fichero.pk
         assert job.files.get().sha256 == fichero.sha256
+
+
+def test_the_full_padron_file_costs_no_query_per_inhabitant(callejero, ctx,
+                                                           django_assert_max_num_queries):
+    from tests.padron.test_operaciones import alta
+
+    for index in range(12):
+        number = 1 + 2 * index
+        alta(callejero, ctx, number=number, nombre=f"Persona{index}",
+             documento=f"{10000000 + index}{'TRWAGMYFPDXBNJZSQVHLCKE'[(10000000 + index) % 23]}")
+    with django_assert_max_num_queries(30):
+        fichero = intercambio.generar_padron_a_fecha(datetime.date(2024, 1, 1))
+    assert fichero.records == 12
