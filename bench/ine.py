@@ -46,13 +46,15 @@ import time
 import traceback
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as `python bench/ine.py`, sys.path[0] is bench/: keep the project root first so that
 # the project's apps are found (and never a module of bench/ shadowing one).
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
+
+from bench import benchdb  # noqa: E402 - after the path fix above
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/provincial_bench_ine"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -79,47 +81,16 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 
 def _db_name() -> str:
-    name = urlsplit(DB_URL).path.lstrip("/")
-    if not name or "bench" not in name:
-        # Never touch a database that is not obviously a benchmark's.
-        sys.exit(f"refusing to use database {name!r}: its name must contain 'bench'")
-    return name
-
-
-def _admin(sql: str, params: tuple = ()) -> list[tuple]:
-    import psycopg2
-
-    parts = urlsplit(DB_URL)
-    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    finally:
-        conn.close()
+    return benchdb.db_name(DB_URL)
 
 
 def ensure_database(recreate: bool) -> bool:
     """Create the database if missing (or if asked to); True if it was created now."""
-    name = _db_name()
-    if recreate:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    if _admin("SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
-        return False
-    _admin(f'CREATE DATABASE "{name}"')
-    return True
+    return benchdb.ensure_database(DB_URL, recreate)
 
 
 def drop_database() -> None:
-    try:
-        from django.db import connections
-
-        connections.close_all()
-    except Exception:  # Django never got set up; WITH (FORCE) ends its connections anyway
-        pass
-    _admin(f'DROP DATABASE IF EXISTS "{_db_name()}" WITH (FORCE)')
+    benchdb.drop_database(DB_URL)
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""The benchmark databases: named *bench*, created and dropped through the `postgres`
+database. Shared by the bench scripts (no Django needed: they run before setup)."""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+
+def db_name(db_url: str) -> str:
+    name = urlsplit(db_url).path.lstrip("/")
+    if not name or "bench" not in name:
+        # Never touch a database that is not obviously a benchmark's.
+        sys.exit(f"refusing to use database {name!r}: its name must contain 'bench'")
+    return name
+
+
+def admin(db_url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Run `sql` on the server's `postgres` database (autocommit)."""
+    import psycopg2
+
+    parts = urlsplit(db_url)
+    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    finally:
+        conn.close()
+
+
+def ensure_database(db_url: str, recreate: bool) -> bool:
+    """Create the database if missing (or if asked to); True if it was created now."""
+    name = db_name(db_url)
+    if recreate:
+        admin(db_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if admin(db_url, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
+        return False
+    admin(db_url, f'CREATE DATABASE "{name}"')
+    return True
+
+
+def drop_database(db_url: str) -> None:
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 - Django never got set up; FORCE ends its connections
+        pass
+    admin(db_url, f'DROP DATABASE IF EXISTS "{db_name(db_url)}" WITH (FORCE)')
