@@ -50,3 +50,24 @@ def drop_database(db_url: str) -> None:
     except Exception:  # noqa: BLE001 - Django never got set up; FORCE ends its connections
         pass
     admin(db_url, f'DROP DATABASE IF EXISTS "{db_name(db_url)}" WITH (FORCE)')
+
+
+def ensure_entity(*, slug: str, host: str, name: str, inhabitants: int, say):
+    """The benchmark's municipality (Agost's codes), provisioned once per database."""
+    import time
+
+    from tenants import actions
+    from tenants.choices import EntityKind
+    from tenants.demo import _cif_for
+    from tenants.models import Entity
+
+    entity = Entity.objects.filter(slug=slug).first()
+    if entity is not None:
+        return entity
+    started = time.perf_counter()
+    result = actions.provision_entity(
+        name=name, slug=slug, kind=EntityKind.AYUNTAMIENTO, ine_code="030020",
+        dir3_code="L01030020", cif=_cif_for("03002"), province="Alicante", domains=[host],
+        population=inhabitants, population_year=2024, acting_user=None)
+    say(f"   entity provisioned ({result.method}) in {time.perf_counter() - started:.1f} s")
+    return result.entity

@@ -105,21 +105,8 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
 
 
 def ensure_entity(inhabitants: int):
-    from tenants import actions
-    from tenants.choices import EntityKind
-    from tenants.demo import _cif_for
-    from tenants.models import Entity
-
-    entity = Entity.objects.filter(slug=ENTITY_SLUG).first()
-    if entity is not None:
-        return entity
-    started = time.perf_counter()
-    result = actions.provision_entity(
-        name="Ajuntament de Prova (bench)", slug=ENTITY_SLUG, kind=EntityKind.AYUNTAMIENTO,
-        ine_code="030020", dir3_code="L01030020", cif=_cif_for("03002"), province="Alicante",
-        domains=[ENTITY_HOST], population=inhabitants, population_year=2024, acting_user=None)
-    say(f"   entity provisioned ({result.method}) in {time.perf_counter() - started:.1f} s")
-    return result.entity
+    return benchdb.ensure_entity(slug=ENTITY_SLUG, host=ENTITY_HOST,
+                                 name="Ajuntament de Prova (bench)", inhabitants=inhabitants, say=say)
 
 
 def bench_generation(entity, inhabitants: int, seed: int) -> dict:
