@@ -44,6 +44,7 @@ SHARED_APPS = [
     "provincial",  # jobs (persisted Celery work) and the audit trail
     "tenants",  # entities, domains, services, adhesions, users, memberships, distribution list
     "codigos",  # national code lists (INE countries, street types, CAUV…), kept by admins
+    "soporte",  # the provincial incident desk (incidents of every entity live here)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.admin",
@@ -65,6 +66,8 @@ TENANT_APPS = [
     "django.contrib.contenttypes",  # generic relations inside each entity's schema
     "provincial.documents",  # issued documents with their CSV (volantes, justificantes…)
     "padron",  # territory, inhabitants, operations, volantes and certificados
+    "registro",  # registro de entrada y salida (asientos, justificantes, SICRES 3.0)
+    "sede",  # sede electrónica: procedures, tablón, CSV verification, citizens' folder
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

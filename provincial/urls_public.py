@@ -28,5 +28,6 @@ urlpatterns = [
         path("<int:pk>/", core_views.job_detail, name="detail"),
         path("<int:pk>/estado/", core_views.job_status, name="status"),
     ], "trabajos"))),
+    path("soporte/", include("soporte.urls_provincial")),
     path("intercambio-ine/", views_ine.ine_provincial, name="ine_provincial"),
 ]

@@ -9,6 +9,8 @@ from tenants import views
 gestion_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("padron/", include("padron.urls")),
+    path("registro/", include("registro.urls")),
+    path("soporte/", include("soporte.urls")),
     path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
     path("usuarios/", include(([
         path("", views.member_list, name="list"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("", views.portal_home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("cuentas/", include("provincial.accounts")),
+    path("sede/", include("sede.urls")),
     path("gestion/", include((gestion_patterns, "gestion"))),
     path("api/", include("tenants.api.urls")),
 ]

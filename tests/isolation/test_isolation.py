@@ -17,7 +17,7 @@ REFUSED = {302, 401, 403, 404, 405}
 # Pages that are public by design on any entity's host (the portal, health) and the
 # user's own account pages (login, second factor, logout); everything else must refuse
 # outsiders. The account pages are probed separately: they may answer, never with B's data.
-PUBLIC_ON_ENTITY_HOST = {"home", "healthz", "cuentas:"}
+PUBLIC_ON_ENTITY_HOST = {"home", "healthz", "cuentas:", "sede:"}
 
 
 @pytest.fixture

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistroConfig(AppConfig):
+    name = "registro"
+    verbose_name = _("Registro de entrada y salida")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenants import sections
+        from tenants.sections import Section
+
+        sections.register(Section(namespace="registro", label=_("Registro"),
+                                  url_name="gestion:registro:home", icon="registro",
+                                  application="registro", order=20))

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SoporteConfig(AppConfig):
+    name = "soporte"
+    verbose_name = _("Soporte e incidencias")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenants import sections
+        from tenants.sections import Section
+
+        sections.register(Section(namespace="soporte", label=_("Soporte"),
+                                  url_name="gestion:soporte:home", icon="soporte",
+                                  application="soporte", order=80))
