@@ -105,7 +105,8 @@ def province(django_db_setup, django_db_blocker) -> Province:
         a = make("agost", "Ajuntament d'Agost", "030020", 4989, HOST_A, "Alacantí")
         b = make("castalla", "Ajuntament de Castalla", "030535", 11136, HOST_B, "Alcoià")
         c = make("alcoi", "Ajuntament d'Alcoi", "030092", 60283, HOST_C, "Alcoià")
-        for entity, codes in ((a, ["padron", "contabilidad"]), (b, ["padron"]), (c, ["soporte"])):
+        for entity, codes in ((a, ["padron", "contabilidad", "eadmin", "soporte"]),
+                              (b, ["padron", "eadmin", "soporte"]), (c, ["soporte"])):
             for code in codes:
                 _adhere(entity, code, provincial_admin)
         cast = Province(
@@ -116,8 +117,8 @@ def province(django_db_setup, django_db_blocker) -> Province:
                                                                    is_support_agent=True),
             sender=_user("sender", can_send_communications=True))
         for user, entity, role, apps in [
-            (cast.clerk_a, a, MembershipRole.CLERK, ["padron"]),
-            (cast.clerk_b, b, MembershipRole.CLERK, ["padron"]),
+            (cast.clerk_a, a, MembershipRole.CLERK, ["padron", "registro", "sede", "soporte"]),
+            (cast.clerk_b, b, MembershipRole.CLERK, ["padron", "registro", "sede", "soporte"]),
             (cast.admin_a, a, MembershipRole.USER_ADMIN, []),
             (cast.admin_b, b, MembershipRole.USER_ADMIN, []),
             (cast.shared_official, a, MembershipRole.CLERK, ["contabilidad"]),
