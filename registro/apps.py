@@ -8,9 +8,12 @@ class RegistroConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from provincial.documents import kinds
         from tenants import sections
         from tenants.sections import Section
 
         sections.register(Section(namespace="registro", label=_("Registro"),
                                   url_name="gestion:registro:home", icon="registro",
                                   application="registro", order=20))
+        kinds.register("justificante_registro", application="registro",
+                       label=_("Justificante de registro"))
