@@ -6,3 +6,13 @@ class SedeConfig(AppConfig):
     name = "sede"
     verbose_name = _("Sede electrónica")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from provincial.documents import kinds
+        from sede import identificacion, tasks  # noqa: F401 - registers the job kinds
+
+        kinds.register("diligencia_edicto", application="sede",
+                       label=_("Diligencia de exposición en el tablón"))
+        # A development identification method in a production deployment refuses to
+        # start the process (web, worker or command), not just the login page.
+        identificacion.check_configuration()

@@ -1,6 +1,227 @@
-from django.http import HttpRequest, HttpResponse
+"""Public pages of the sede: home, procedures, calendar, tablón and CSV verification."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import functools
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from provincial import audit
+from provincial.documents import services as documents
+from provincial.ratelimit import too_many
+from registro import calendario
+from registro.models import Festivo
+from sede import access, conf, identificacion
+from sede import documents as sede_documents
+from sede.forms import SearchForm, VerificarForm
+from sede.models import Edicto, Procedimiento
+
+PAGE_SIZE = 20
 
 
+def page(request: HttpRequest, template: str, context: dict, *, status: int = 200
+         ) -> HttpResponse:
+    """Render a sede page with what its layout shows on every page: the official date
+    and time (art. 15 RD 203/2021) and who is identified."""
+    return render(request, template, {"sede_now": timezone.localtime(),
+                                      "sede_ciudadano": identificacion.current(request),
+                                      **context}, status=status)
+
+
+def requires_sede(view):
+    """Pages other than the home and the verification exist only where the entity has
+    the sede service."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not access.sede_enabled(request):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _search(queryset, request: HttpRequest, fields: tuple[str, ...]):
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if q:
+        # Word-prefix, accent-insensitive enough for titles: each word must appear.
+        condition = Q()
+        for word in q.split()[:8]:
+            word_q = Q()
+            for field in fields:
+                word_q |= Q(**{f"{field}__icontains": word})
+            condition &= word_q
+        queryset = queryset.filter(condition)
+    return form, q, queryset
+
+
+def _paginate(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "sede/home.html", {"entity": request.tenant})
+    enabled = access.sede_enabled(request)
+    now = timezone.localtime()
+    context = {"entity": request.tenant, "now": now, "enabled": enabled,
+               "ciudadano": identificacion.current(request)}
+    if enabled:
+        context["edictos"] = Edicto.objects.published().only(
+            "pk", "title", "publish_from", "publish_until")[:5]
+        context["procedimientos_count"] = Procedimiento.objects.filter(is_active=True).count()
+        context["is_working_day"] = calendario.es_habil(now.date())
+    return page(request, "sede/home.html", context)
+
+
+@require_GET
+@requires_sede
+def procedimiento_list(request: HttpRequest) -> HttpResponse:
+    queryset = Procedimiento.objects.filter(is_active=True).only(
+        "code", "name", "description", "plazo_resolucion", "organo", "tipo_formulario")
+    form, q, queryset = _search(queryset, request, ("name", "description", "code"))
+    return page(request, "sede/procedimiento_list.html",
+                  {"form": form, "q": q, "page": _paginate(request, queryset)})
+
+
+@require_GET
+@requires_sede
+def procedimiento_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return page(request, "sede/procedimiento_detail.html",
+                  {"procedimiento": access.get_procedimiento(code)})
+
+
+@require_GET
+@requires_sede
+def calendario_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    if not today.year - 5 <= year <= today.year + 1:
+        raise Http404
+    festivos = {f.fecha: f for f in Festivo.objects.filter(fecha__year=year)}
+    working = set(calendario.dias_habiles(year))
+    months = []
+    cal = calendar.Calendar(firstweekday=0)
+    for month in range(1, 13):
+        weeks = [[{"date": d, "in_month": d.month == month, "working": d in working,
+                   "festivo": festivos.get(d), "today": d == today} for d in week]
+                 for week in cal.monthdatescalendar(year, month)]
+        months.append({"number": month, "date": datetime.date(year, month, 1),
+                       "weeks": weeks})
+    return page(request, "sede/calendario.html", {
+        "year": year, "months": months, "festivos": sorted(festivos.values(),
+                                                           key=lambda f: f.fecha),
+        "working_count": len(working), "years": range(today.year - 1, today.year + 2)})
+
+
+@require_GET
+@requires_sede
+def tablon(request: HttpRequest) -> HttpResponse:
+    queryset = Edicto.objects.published().defer("body")
+    form, q, queryset = _search(queryset, request, ("title", "body", "organo"))
+    return page(request, "sede/tablon.html", {"form": form, "q": q,
+                                                "page": _paginate(request, queryset),
+                                                "archive": False})
+
+
+@require_GET
+@requires_sede
+def tablon_archivo(request: HttpRequest) -> HttpResponse:
+    queryset = Edicto.objects.archived().defer("body").order_by("-publish_until", "-pk")
+    form, q, queryset = _search(queryset, request, ("title", "body", "organo"))
+    return page(request, "sede/tablon.html", {"form": form, "q": q,
+                                                "page": _paginate(request, queryset),
+                                                "archive": True})
+
+
+@require_GET
+@requires_sede
+def edicto_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    edicto = access.get_public_edicto(pk)
+    return page(request, "sede/edicto_detail.html", {"edicto": edicto})
+
+
+@require_GET
+@requires_sede
+def edicto_documento(request: HttpRequest, pk: int) -> HttpResponse:
+    edicto = access.get_public_edicto(pk)
+    if not edicto.document:
+        raise Http404
+    response = FileResponse(edicto.document.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="edicto-{edicto.pk}.pdf"'
+    return response
+
+
+@require_GET
+@requires_sede
+def edicto_diligencia(request: HttpRequest, pk: int) -> HttpResponse:
+    edicto = access.get_public_edicto(pk)
+    if not edicto.has_ended():
+        raise Http404
+    return _document_response(sede_documents.diligencia(edicto), inline=True)
+
+
+def _document_response(document, *, inline: bool) -> HttpResponse:
+    content = documents.read_verified(document)
+    response = HttpResponse(content, content_type=document.mime_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{document.download_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- CSV verification -------------------------------------------------------------------
+# One answer for "no such code here": the same status and text whether the code was never
+# issued, belongs to another entity (each schema holds only its own documents), or is
+# malformed; and a rate limit per IP, so codes cannot be enumerated.
+
+
+def _verification_limited(request: HttpRequest) -> bool:
+    return too_many(request, "sede-verificar", conf.verify_rate(), 60)
+
+
+def _lookup(request: HttpRequest):
+    form = VerificarForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, documents.verify(form.cleaned_data["csv"])
+
+
+@require_GET
+@never_cache
+def verificar(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("csv", "").strip():
+        return page(request, "sede/verificar.html", {"form": VerificarForm()})
+    if _verification_limited(request):
+        return render(request, "429.html", {"seconds": 60}, status=429)
+    form, document = _lookup(request)
+    if document is None:
+        return page(request, "sede/verificar.html",
+                      {"form": form, "not_found": True}, status=404)
+    audit.record("sede.verificacion", entity=request.tenant, obj=document,
+                 subject=document.subject_document)
+    return page(request, "sede/verificar.html", {"form": form, "document": document})
+
+
+@require_GET
+@never_cache
+def verificar_descarga(request: HttpRequest) -> HttpResponse:
+    if _verification_limited(request):
+        return render(request, "429.html", {"seconds": 60}, status=429)
+    form, document = _lookup(request)
+    if document is None:
+        return page(request, "sede/verificar.html",
+                      {"form": form, "not_found": True}, status=404)
+    return _document_response(document, inline=True)
+

@@ -1,0 +1,55 @@
+"""The sede's settings, read from Django settings when set there (tests override them
+with pytest-django's `settings`), otherwise from the environment through the typed
+helpers of `provincial.env`.
+
+| setting | env var | default |
+|---|---|---|
+| SEDE_IDENTIFICATION_METHODS | SEDE_IDENTIFICATION_METHODS | `certificado` (plus `desarrollo` when not PRODUCTION) |
+| SEDE_CLIENT_CERT_HEADER | SEDE_CLIENT_CERT_HEADER | `X-SSL-Client-Cert` |
+| SEDE_TRUST_STORE | SEDE_TRUST_STORE | empty: no certificate is trusted |
+| SEDE_ATTACHMENT_MAX_BYTES | SEDE_ATTACHMENT_MAX_BYTES | 10 MiB per file |
+| SEDE_ATTACHMENTS_MAX | SEDE_ATTACHMENTS_MAX | 5 files |
+| SEDE_VERIFY_RATE | SEDE_VERIFY_RATE | 20 look-ups per minute and IP |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from provincial.env import env_int, env_list, env_str
+
+DEVELOPMENT_METHOD = "desarrollo"
+
+
+def _get(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def identification_methods() -> list[str]:
+    default = ["certificado"] if settings.PRODUCTION else ["certificado", DEVELOPMENT_METHOD]
+    return list(_get("SEDE_IDENTIFICATION_METHODS",
+                     env_list("SEDE_IDENTIFICATION_METHODS", default)))
+
+
+def client_cert_header() -> str:
+    return _get("SEDE_CLIENT_CERT_HEADER", env_str("SEDE_CLIENT_CERT_HEADER",
+                                                   "X-SSL-Client-Cert"))
+
+
+def trust_store() -> str:
+    return _get("SEDE_TRUST_STORE", env_str("SEDE_TRUST_STORE", "") or "")
+
+
+def attachment_max_bytes() -> int:
+    return _get("SEDE_ATTACHMENT_MAX_BYTES",
+                env_int("SEDE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def attachments_max() -> int:
+    return _get("SEDE_ATTACHMENTS_MAX", env_int("SEDE_ATTACHMENTS_MAX", 5))
+
+
+def verify_rate() -> int:
+    return _get("SEDE_VERIFY_RATE", env_int("SEDE_VERIFY_RATE", 20))

@@ -1,0 +1,223 @@
+"""Forms of the sede. They validate what citizens type and attach; the actions do the rest."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum.es import cif
+
+from provincial import uploads, xmlsafe
+from sede import certificates, conf
+from sede.models import Procedimiento
+
+TEXT_MAX = 10_000
+# ENI admissible formats that `provincial.uploads` recognises by content (ODT, DOCX and
+# XLSX are ZIP containers).
+ALLOWED_KINDS = ("pdf", "png", "jpeg", "zip", "xml")
+MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
+        "xml": "application/xml", "zip": "application/zip"}
+# A name that announces a format must hold that format ("a PDF that is not a PDF").
+EXTENSION_KIND = {".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
+                  ".xml": "xml", ".odt": "zip", ".ods": "zip", ".docx": "zip",
+                  ".xlsx": "zip", ".zip": "zip"}
+OFFICE_MIME = {".odt": "application/vnd.oasis.opendocument.text",
+               ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+               ".docx": "application/vnd.openxmlformats-officedocument."
+                        "wordprocessingml.document",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class DevelopmentIdentificationForm(forms.Form):
+    documento = forms.CharField(label=gettext_lazy("DNI o NIE"), max_length=12)
+    nombre = forms.CharField(label=gettext_lazy("Nombre"), max_length=80)
+    apellido1 = forms.CharField(label=gettext_lazy("Primer apellido"), max_length=80)
+    apellido2 = forms.CharField(label=gettext_lazy("Segundo apellido"), max_length=80,
+                                required=False)
+
+    def clean_documento(self) -> str:
+        documento = certificates.valid_documento(self.cleaned_data["documento"])
+        if documento is None:
+            raise ValidationError(_("El DNI o NIE no es válido (revise la letra)."))
+        return documento
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("nombre", "apellido1", "apellido2"):
+            if name in data:
+                data[name] = " ".join(data[name].split())
+        return data
+
+
+class VerificarForm(forms.Form):
+    csv = forms.CharField(label=gettext_lazy("Código seguro de verificación (CSV)"),
+                          max_length=60, help_text=gettext_lazy(
+                              "Figura al pie del documento: CSV-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX."))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Buscar"), max_length=100, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+@dataclass(frozen=True)
+class Adjunto:
+    nombre: str
+    mime: str
+    contenido: bytes
+    sha256: str
+
+
+def check_attachment(upload: UploadedFile) -> Adjunto:
+    """The attachment, accepted by size and content; ValidationError in Spanish."""
+    kind = uploads.check_upload(upload, allowed=ALLOWED_KINDS,
+                                max_bytes=conf.attachment_max_bytes())
+    name = PurePath(upload.name or "anexo").name[:200]
+    extension = PurePath(name).suffix.lower()
+    announced = EXTENSION_KIND.get(extension)
+    if announced is not None and announced != kind:
+        raise ValidationError(_("«%(name)s» no es realmente un fichero %(ext)s: su contenido "
+                                "es %(kind)s.") % {"name": name, "ext": extension[1:].upper(),
+                                                   "kind": uploads.LABELS[kind]},
+                              code="upload_mismatch")
+    upload.seek(0)
+    content = upload.read()
+    if kind == "xml":
+        try:
+            xmlsafe.parse(content)
+        except ValidationError as exc:
+            raise ValidationError(_("«%(name)s» no es un XML admisible: %(error)s")
+                                  % {"name": name, "error": " ".join(exc.messages)},
+                                  code="upload_xml") from exc
+    mime = OFFICE_MIME.get(extension, MIME[kind]) if kind == "zip" else MIME[kind]
+    return Adjunto(nombre=name, mime=mime, contenido=content,
+                   sha256=hashlib.sha256(content).hexdigest())
+
+
+class InstanciaForm(forms.Form):
+    """Instancia general (art. 66 Ley 39/2015), and the base of the procedures' forms."""
+
+    representa = forms.BooleanField(
+        label=gettext_lazy("Presento la solicitud en representación de otra persona"),
+        required=False)
+    representado_documento = forms.CharField(
+        label=gettext_lazy("DNI, NIE o CIF de la persona representada"), max_length=12,
+        required=False)
+    representado_nombre = forms.CharField(
+        label=gettext_lazy("Nombre (o razón social) de la persona representada"),
+        max_length=200, required=False)
+    representado_apellido1 = forms.CharField(
+        label=gettext_lazy("Primer apellido de la persona representada"), max_length=80,
+        required=False)
+    representado_apellido2 = forms.CharField(
+        label=gettext_lazy("Segundo apellido de la persona representada"), max_length=80,
+        required=False)
+    email = forms.EmailField(label=gettext_lazy("Correo electrónico para el acuse de recibo"),
+                             max_length=254)
+    telefono = forms.CharField(label=gettext_lazy("Teléfono"), max_length=20, required=False)
+    expone = forms.CharField(label=gettext_lazy("Expone"), widget=forms.Textarea(
+        attrs={"rows": 6}), max_length=TEXT_MAX, help_text=gettext_lazy(
+        "Los hechos y razones de su solicitud (hasta 10.000 caracteres)."))
+    solicita = forms.CharField(label=gettext_lazy("Solicita"), widget=forms.Textarea(
+        attrs={"rows": 4}), max_length=TEXT_MAX, help_text=gettext_lazy(
+        "Qué pide con claridad (hasta 10.000 caracteres)."))
+    anexos = MultipleFileField(label=gettext_lazy("Documentos adjuntos"), required=False)
+
+    def __init__(self, *args, procedimiento: Procedimiento | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.procedimiento = procedimiento
+        self.fields["anexos"].help_text = _(
+            "PDF, XML, ODT/DOCX, JPEG o PNG; hasta %(count)s ficheros de %(size)s MB como "
+            "máximo cada uno.") % {"count": conf.attachments_max(),
+                                    "size": conf.attachment_max_bytes() // (1024 * 1024)}
+        self.extra_fields: list[str] = []
+        for campo in (procedimiento.campos if procedimiento and procedimiento.has_specific_form
+                      else []):
+            name = f"campo_{campo['name']}"
+            self.fields[name] = forms.CharField(label=campo["label"], max_length=500,
+                                                required=bool(campo.get("required")))
+            self.extra_fields.append(name)
+        # The procedure's own questions come before the free text.
+        order = ["representa", "representado_documento", "representado_nombre",
+                 "representado_apellido1", "representado_apellido2", "email",
+                 "telefono", *self.extra_fields, "expone", "solicita", "anexos"]
+        self.order_fields(order)
+
+    def clean_expone(self) -> str:
+        return self._text("expone")
+
+    def clean_solicita(self) -> str:
+        return self._text("solicita")
+
+    def _text(self, name: str) -> str:
+        value = self.cleaned_data[name].strip()
+        if not value:
+            raise ValidationError(_("Este campo es obligatorio."), code="required")
+        return value
+
+    def clean_anexos(self) -> list[Adjunto]:
+        files = self.cleaned_data.get("anexos") or []
+        if len(files) > conf.attachments_max():
+            raise ValidationError(_("Puede adjuntar como máximo %(count)s ficheros.")
+                                  % {"count": conf.attachments_max()})
+        accepted, errors = [], []
+        for upload in files:
+            try:
+                accepted.append(check_attachment(upload))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return accepted
+
+    def clean(self) -> dict:
+        data = super().clean()
+        names = ("representado_nombre", "representado_apellido1", "representado_apellido2")
+        if not data.get("representa"):
+            for name in ("representado_documento", *names):
+                data[name] = ""
+            data["representado_juridica"] = False
+            return data
+        for name in names:
+            data[name] = " ".join((data.get(name) or "").split())
+        raw = data.get("representado_documento", "")
+        documento = certificates.valid_documento(raw)
+        juridica = documento is None and cif.is_valid(raw)
+        if juridica:
+            documento = cif.compact(raw)
+        if documento is None:
+            self.add_error("representado_documento", _(
+                "Indique el DNI, NIE o CIF de la persona representada, con su letra o dígito "
+                "de control."))
+        data["representado_documento"] = documento or ""
+        data["representado_juridica"] = juridica
+        if not data["representado_nombre"]:
+            self.add_error("representado_nombre",
+                           _("Indique el nombre o la razón social de la persona representada."))
+        if not juridica and not data["representado_apellido1"]:
+            self.add_error("representado_apellido1",
+                           _("Indique el primer apellido de la persona representada."))
+        return data
+
+    def specific_answers(self) -> list[dict]:
+        return [{"label": str(self.fields[name].label),
+                 "value": self.cleaned_data.get(name, "")} for name in self.extra_fields]

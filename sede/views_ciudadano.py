@@ -1,0 +1,214 @@
+"""The citizen's pages: identification, instancia general and procedure forms, and the
+carpeta ciudadana (own submissions, justificantes, padrón data and volante)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from provincial import audit
+from provincial.ratelimit import rate_limit
+from registro import services as registro
+from sede import access, actions, identificacion
+from sede.forms import DevelopmentIdentificationForm, InstanciaForm
+from sede.identificacion import IdentificationError, ciudadano_required
+from sede.views import _document_response, page, requires_sede
+
+logger = logging.getLogger(__name__)
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={
+            request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return reverse("sede:carpeta")
+
+
+# --- identification ---------------------------------------------------------------------
+
+
+@require_GET
+@requires_sede
+def identificacion_view(request: HttpRequest) -> HttpResponse:
+    backends = identificacion.enabled_backends()
+    forms = {b.code: DevelopmentIdentificationForm() for b in backends if b.interactive}
+    return page(request, "sede/identificacion.html", {
+        "backends": [(b, forms.get(b.code)) for b in backends],
+        "next": _next_url(request), "ciudadano": identificacion.current(request)})
+
+
+@require_http_methods(["GET", "POST"])
+@requires_sede
+@rate_limit("sede-identificacion", limit=20, seconds=60, methods=("GET", "POST"))
+@never_cache
+def identificar(request: HttpRequest, method: str) -> HttpResponse:
+    """Run one method. The certificate is read on GET (the proxy asks the browser for
+    it on this path); an interactive method posts its form."""
+    backend = identificacion.get_backend(method)
+    if backend.interactive and request.method != "POST":
+        return redirect("sede:identificacion")
+    error = ""
+    try:
+        ciudadano = backend.identify(request)
+    except IdentificationError as exc:
+        ciudadano, error = None, identificacion.describe_error(exc)
+    if ciudadano is None:
+        error = error or _("No se ha recibido ningún certificado. Compruebe que está "
+                           "instalado en su navegador y elíjalo cuando se le pida.")
+        backends = identificacion.enabled_backends()
+        form = DevelopmentIdentificationForm(request.POST) if backend.interactive else None
+        return page(request, "sede/identificacion.html", {
+            "backends": [(b, form if b.code == method else
+                          (DevelopmentIdentificationForm() if b.interactive else None))
+                         for b in backends],
+            "next": _next_url(request), "error": error, "failed_method": method}, status=403)
+    identificacion.start_session(request, ciudadano)
+    return redirect(_next_url(request))
+
+
+@require_POST
+def salir(request: HttpRequest) -> HttpResponse:
+    identificacion.end_session(request)
+    messages.info(request, _("Ha cerrado su sesión en la sede."))
+    return redirect("sede:home")
+
+
+# --- submissions ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires_sede
+@ciudadano_required
+def instancia(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    procedimiento = access.get_procedimiento(code) if code else None
+    if request.method == "POST":
+        form = InstanciaForm(request.POST, request.FILES, procedimiento=procedimiento)
+        if form.is_valid():
+            presentacion = actions.preparar(request.ciudadano, form,
+                                            procedimiento=procedimiento)
+            return redirect("sede:confirmar", key=presentacion.key)
+    else:
+        form = InstanciaForm(procedimiento=procedimiento)
+    return page(request, "sede/instancia.html", {
+        "form": form, "procedimiento": procedimiento, "ciudadano": request.ciudadano})
+
+
+@require_http_methods(["GET", "POST"])
+@requires_sede
+@ciudadano_required
+def confirmar(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
+    presentacion = actions.get_presentacion(request.ciudadano, key)
+    if presentacion.asiento_id:
+        return redirect("sede:presentacion", pk=presentacion.asiento_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            presentacion = actions.presentar(presentacion)
+        except registro.RegistroError as exc:
+            error = str(exc)
+        except DatabaseError:
+            logger.exception("sede: submission %s not registered", presentacion.pk)
+            error = _("No se ha registrado su solicitud por un problema técnico; no se ha "
+                      "guardado nada. Inténtelo de nuevo dentro de unos minutos.")
+        else:
+            messages.success(request, _("Su solicitud ha quedado registrada con el número "
+                                        "%(numero)s.") % {"numero": presentacion.numero_registro})
+            return redirect("sede:presentacion", pk=presentacion.asiento_id)
+    return page(request, "sede/confirmar.html", {
+        "presentacion": presentacion, "anexos": list(presentacion.anexos.defer("contenido")),
+        "ciudadano": request.ciudadano, "error": error}, status=503 if error else 200)
+
+
+# --- carpeta ciudadana ------------------------------------------------------------------
+
+
+@require_GET
+@requires_sede
+@ciudadano_required
+def carpeta(request: HttpRequest) -> HttpResponse:
+    ciudadano = request.ciudadano
+    results = Paginator(access.asientos_of(ciudadano), 20).get_page(request.GET.get("page"))
+    habitante = access.get_habitante_of(ciudadano) if _has_padron(request) else None
+    address = access.current_address(habitante) if habitante else ""
+    audit.record("sede.carpeta.consulta", entity=request.tenant, subject=ciudadano.documento)
+    return page(request, "sede/carpeta.html", {
+        "ciudadano": ciudadano, "page": results, "habitante": habitante, "address": address,
+        "has_padron": _has_padron(request),
+        "volantes": access.volantes_of(ciudadano)[:5]})
+
+
+def _has_padron(request: HttpRequest) -> bool:
+    from tenants.access import adhered_applications
+
+    return "padron" in adhered_applications(request)
+
+
+@require_GET
+@requires_sede
+@ciudadano_required
+def presentacion(request: HttpRequest, pk: int) -> HttpResponse:
+    asiento = access.get_asiento_for(request.ciudadano, pk)
+    return page(request, "sede/presentacion.html", {
+        "asiento": asiento, "ciudadano": request.ciudadano,
+        "interesados": list(asiento.interesados.all()), "anexos": list(asiento.anexos.all())})
+
+
+@require_GET
+@requires_sede
+@ciudadano_required
+def justificante(request: HttpRequest, pk: int) -> HttpResponse:
+    asiento = access.get_asiento_for(request.ciudadano, pk)
+    document = registro.justificante(asiento)
+    audit.record("sede.justificante.descarga", entity=request.tenant, obj=document,
+                 subject=request.ciudadano.documento)
+    return _document_response(document, inline=False)
+
+
+@require_POST
+@requires_sede
+@ciudadano_required
+def volante(request: HttpRequest) -> HttpResponse:
+    """Issue the citizen's own volante de empadronamiento on the spot."""
+    from padron import documents as padron_documents
+
+    if not _has_padron(request):
+        raise Http404
+    habitante = access.get_habitante_of(request.ciudadano)
+    if habitante is None:
+        messages.error(request, _("No figura inscrito/a en el padrón de este municipio con "
+                                  "su documento."))
+        return redirect("sede:carpeta")
+    try:
+        document = padron_documents.volante_individual(habitante, acting_user=None)
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        if exc.code == "blocked" or getattr(exc, "error_list", [exc])[0].code == "blocked":
+            reason = _("Su inscripción tiene incidencias pendientes de resolver con el "
+                       "Instituto Nacional de Estadística; mientras tanto no puede expedirse "
+                       "el volante. Diríjase a la oficina del padrón del ayuntamiento.")
+        messages.error(request, reason)
+        return redirect("sede:carpeta")
+    return redirect("sede:volante_descarga", pk=document.pk)
+
+
+@require_GET
+@requires_sede
+@ciudadano_required
+def volante_descarga(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_volante_for(request.ciudadano, pk)
+    audit.record("sede.volante.descarga", entity=request.tenant, obj=document,
+                 subject=request.ciudadano.documento)
+    return _document_response(document, inline=False)
