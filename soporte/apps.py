@@ -8,6 +8,7 @@ class SoporteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from soporte import tasks  # noqa: F401 - registers the job kinds
         from tenants import sections
         from tenants.sections import Section
 

@@ -38,6 +38,7 @@ class AdhesionState(models.TextChoices):
 class MembershipRole(models.TextChoices):
     CLERK = "clerk", _("Personal de la entidad")
     USER_ADMIN = "user_admin", _("Administrador de usuarios")
+    TIC = "tic", _("Operador TIC de la mancomunidad")
 
 
 class DeliveryState(models.TextChoices):
