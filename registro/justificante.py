@@ -14,7 +14,7 @@ def emitir(asiento: Asiento) -> IssuedDocument:
     interesados = list(asiento.interesados.all())
     principal = next((i for i in interesados if not i.es_representante), None)
     return documents.issue_rendered(
-        JUSTIFICANTE_KIND, "registro/justificante.html",
+        JUSTIFICANTE_KIND, "registro/pdf/justificante.html",
         {"asiento": asiento, "interesados": [i for i in interesados if not i.es_representante],
          "representantes": [i for i in interesados if i.es_representante],
          "anexos": list(asiento.anexos.all())},
