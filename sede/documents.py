@@ -23,8 +23,7 @@ def diligencia(edicto: Edicto) -> IssuedDocument:
     if edicto.diligencia_id:
         return edicto.diligencia
     with transaction.atomic():
-        locked = Edicto.objects.select_for_update().select_related("diligencia").get(
-            pk=edicto.pk)
+        locked = Edicto.objects.select_for_update().get(pk=edicto.pk)
         if locked.diligencia_id:
             return locked.diligencia
         if not locked.has_ended():
