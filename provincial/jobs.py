@@ -14,10 +14,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
@@ -90,10 +90,24 @@ class JobContext:
         Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(f"[{stamp}] {line}\n")),
                                                   updated_at=timezone.now())
 
-    def add_file(self, name: str, content: bytes, *, direction: str = FileDirection.OUTPUT) -> JobFile:
-        job_file = JobFile(job=self.job, direction=direction, name=name,
-                           sha256=hashlib.sha256(content).hexdigest(), size=len(content))
-        job_file.file.save(name, ContentFile(content), save=True)
+    def add_file(self, name: str, content: bytes | IO[bytes], *,
+                 direction: str = FileDirection.OUTPUT) -> JobFile:
+        """Keep a file of the job: bytes, or a binary file object read in chunks (a large
+        output is hashed and copied without ever being held in memory)."""
+        if isinstance(content, bytes):
+            digest, size, source = hashlib.sha256(content).hexdigest(), len(content), \
+                ContentFile(content)
+        else:
+            sha, size = hashlib.sha256(), 0
+            content.seek(0)
+            for chunk in iter(lambda: content.read(1 << 20), b""):
+                sha.update(chunk)
+                size += len(chunk)
+            content.seek(0)
+            digest, source = sha.hexdigest(), File(content)
+        job_file = JobFile(job=self.job, direction=direction, name=name, sha256=digest,
+                           size=size)
+        job_file.file.save(name, source, save=True)
         return job_file
 
 

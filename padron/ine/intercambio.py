@@ -15,7 +15,7 @@ Files (records as padron.ine.registro writes them: 554 positions, ISO-8859-1, CR
   says a "parte negativo" is sent when there are no movements), so the parte negativo is
   an EMPTY file (0 bytes) named after the municipality and period; IDA-Padrón's upload
   form states municipality and period. To check against the IDA-Padrón design before
-  production; if INE wants a control record, only `_contenido_negativo` changes.
+  production; if INE wants a control record, only `_negativo` changes.
 * Padrón a fecha (`generar_padron_a_fecha(fecha)`): one record per inhabitant registered on
   `fecha` (actions.padron_en_fecha), with the full-padrón conventions of registro: CVAR and
   CAUV blank, identifying block blank but CPRO/CMUN, FVAR = fecha, the data as recorded on
@@ -28,15 +28,17 @@ releases its operations for the next file. How a file travels is padron.ine.tran
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,26 +98,67 @@ def _pendientes(period_end: datetime.date):
             .order_by("fecha", "pk"))
 
 
+class _Salida:
+    """A file being written record by record: on disk past SPOOL_BYTES, hashed as it goes,
+    so the full padrón of a large entity never sits in memory as records or bytes."""
+
+    SPOOL_BYTES = 4 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115 - closed by salida_closed
+        self._hash = hashlib.sha256()
+        self.records = 0
+        self.size = 0
+
+    def add(self, record: registro.HabitanteRecord) -> None:
+        self.records += 1
+        line = (registro.write_record(record, index=self.records) + "\r\n").encode("iso-8859-1")
+        self.file.write(line)
+        self._hash.update(line)
+        self.size += len(line)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def content(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
+    def django_file(self) -> File:
+        self.file.seek(0)
+        return File(self.file)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def _write(items: Iterable, build: Callable[[Any], registro.HabitanteRecord], total: int,
-           on_progress: ProgressCallback | None) -> bytes:
-    """write_file over the records `build` makes of `items`, reporting progress every
-    PROGRESS_EVERY records and refusing the whole file listing every record that cannot be
-    written (up to registro.MAX_ERRORS)."""
-    written, errors = [], []
-    for done, item in enumerate(items, start=1):
-        try:
-            written.append(build(item))
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-            if len(errors) >= registro.MAX_ERRORS:
-                break
-        if on_progress and done % PROGRESS_EVERY == 0:
-            on_progress(done, total)
-    if errors:
-        raise ValidationError(errors)
+           on_progress: ProgressCallback | None) -> _Salida:
+    """The records `build` makes of `items`, written as they come (registro.write_record),
+    reporting progress every PROGRESS_EVERY records and refusing the whole file listing
+    every record that cannot be written (up to registro.MAX_ERRORS)."""
+    salida, errors = _Salida(), []
+    try:
+        for done, item in enumerate(items, start=1):
+            try:
+                record = build(item)
+                if not errors:
+                    salida.add(record)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                if len(errors) >= registro.MAX_ERRORS:
+                    break
+            if on_progress and done % PROGRESS_EVERY == 0:
+                on_progress(done, total)
+        if errors:
+            raise ValidationError(errors)
+    except BaseException:
+        salida.close()
+        raise
     if on_progress:
-        on_progress(len(written), total)
-    return registro.write_file(written)
+        on_progress(salida.records, total)
+    return salida
 
 
 def _record_variacion(cpro: str, cmun: str):
@@ -170,9 +213,9 @@ def _record_padron(fecha: datetime.date, cpro: str, cmun: str):
     return build
 
 
-def _contenido_negativo() -> bytes:
+def _negativo() -> _Salida:
     """The parte negativo: no records (see the module docstring)."""
-    return b""
+    return _Salida()
 
 
 # --- generating -----------------------------------------------------------------------------
@@ -189,17 +232,17 @@ def _file_name(kind: str, cpro: str, cmun: str, date: datetime.date, pk: int) ->
     return f"INE-{cpro}{cmun}-{kind}-{date:%Y%m%d}-{pk:06d}.txt"
 
 
-def _store(*, kind: str, content: bytes, records: int, date: datetime.date, acting_user,
+def _store(*, kind: str, salida: _Salida, date: datetime.date, acting_user,
            job_id: int | None, cpro: str, cmun: str, **dates) -> FicheroINE:
     fichero = FicheroINE.objects.create(
-        kind=kind, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        records=records, job_id=job_id, name="-",
-        created_by_name=getattr(acting_user, "username", "") or "", **dates)
+        kind=kind, sha256=salida.sha256, size=salida.size, records=salida.records,
+        job_id=job_id, name="-", created_by_name=getattr(acting_user, "username", "") or "",
+        **dates)
     fichero.name = _file_name(kind, cpro, cmun, date, fichero.pk)
-    fichero.file.save(fichero.name, ContentFile(content), save=False)
+    fichero.file.save(fichero.name, salida.django_file(), save=False)
     fichero.save(update_fields=["name", "file"])
     audit.record("padron.ine.fichero.generar", user=acting_user, entity=_entity(), obj=fichero,
-                 detail={"kind": kind, "records": records, "sha256": fichero.sha256,
+                 detail={"kind": kind, "records": salida.records, "sha256": fichero.sha256,
                          "job": job_id, **{k: v.isoformat() for k, v in dates.items() if v}})
     return fichero
 
@@ -227,18 +270,17 @@ def generar_variaciones(period_end: datetime.date, *, acting_user=None,
         return existing
     cpro, cmun = codigos_municipio()
     movimientos = list(_pendientes(period_end))
-    content = (_write(movimientos, _record_variacion(cpro, cmun), len(movimientos),
-                      on_progress) if movimientos else _contenido_negativo())
+    salida = (_write(movimientos, _record_variacion(cpro, cmun), len(movimientos), on_progress)
+              if movimientos else _negativo())
     kind = TipoFicheroINE.VARIACIONES if movimientos else TipoFicheroINE.NEGATIVO
     try:
-        with transaction.atomic():
+        with salida_closed(salida), transaction.atomic():
             _lock()
             if existing := _existing(job_id):
                 return existing
-            fichero = _store(kind=kind, content=content, records=len(movimientos),
-                             date=period_end, acting_user=acting_user, job_id=job_id,
-                             cpro=cpro, cmun=cmun, period_start=_period_start(period_end),
-                             period_end=period_end)
+            fichero = _store(kind=kind, salida=salida, date=period_end,
+                             acting_user=acting_user, job_id=job_id, cpro=cpro, cmun=cmun,
+                             period_start=_period_start(period_end), period_end=period_end)
             EnvioMovimiento.objects.bulk_create([
                 EnvioMovimiento(fichero=fichero, movimiento=movimiento, position=position)
                 for position, movimiento in enumerate(movimientos, start=1)])
@@ -252,42 +294,56 @@ def generar_variaciones(period_end: datetime.date, *, acting_user=None,
 
 def generar_padron_a_fecha(fecha: datetime.date, *, acting_user=None, job_id: int | None = None,
                            on_progress: ProgressCallback | None = None) -> FicheroINE:
-    """The full padrón on `fecha`: one record per inhabitant registered that day."""
+    """The full padrón on `fecha`: one record per inhabitant registered that day, streamed
+    to a temporary file (constant memory whatever the size of the padrón)."""
     if existing := _existing(job_id):
         return existing
     cpro, cmun = codigos_municipio()
     periodos = _periodos(fecha)
     total = periodos.count()
-    content = _write(periodos.iterator(chunk_size=PROGRESS_EVERY),
-                     _record_padron(fecha, cpro, cmun), total, on_progress)
-    records = content.count(b"\r\n")
-    with transaction.atomic():
+    salida = _write(periodos.iterator(chunk_size=PROGRESS_EVERY),
+                    _record_padron(fecha, cpro, cmun), total, on_progress)
+    with salida_closed(salida), transaction.atomic():
         _lock()
         if existing := _existing(job_id):
             return existing
-        return _store(kind=TipoFicheroINE.PADRON_A_FECHA, content=content, records=records,
-                      date=fecha, acting_user=acting_user, job_id=job_id, cpro=cpro,
-                      cmun=cmun, fecha=fecha)
+        return _store(kind=TipoFicheroINE.PADRON_A_FECHA, salida=salida, date=fecha,
+                      acting_user=acting_user, job_id=job_id, cpro=cpro, cmun=cmun,
+                      fecha=fecha)
 
 
-def regenerar(fichero: FicheroINE) -> bytes:
-    """The content of `fichero` written again from the database (same bytes as the stored
-    file when nothing changed; see the module docstring for the padrón a fecha)."""
+@contextlib.contextmanager
+def salida_closed(salida: _Salida):
+    try:
+        yield salida
+    finally:
+        salida.close()
+
+
+def _regenerada(fichero: FicheroINE) -> _Salida:
     cpro, cmun = codigos_municipio()
     if fichero.kind == TipoFicheroINE.NEGATIVO:
-        return _contenido_negativo()
+        return _negativo()
     if fichero.kind == TipoFicheroINE.PADRON_A_FECHA:
-        return _write(_periodos(fichero.fecha), _record_padron(fichero.fecha, cpro, cmun), 0,
-                      None)
+        return _write(_periodos(fichero.fecha).iterator(chunk_size=PROGRESS_EVERY),
+                      _record_padron(fichero.fecha, cpro, cmun), 0, None)
     ids = list(fichero.envios.order_by("position").values_list("movimiento_id", flat=True))
     by_id = Movimiento.objects.select_related("habitante", "hoja", *ADDRESS_RELATED) \
         .in_bulk(ids)
     return _write([by_id[pk] for pk in ids], _record_variacion(cpro, cmun), len(ids), None)
 
 
+def regenerar(fichero: FicheroINE) -> bytes:
+    """The content of `fichero` written again from the database (same bytes as the stored
+    file when nothing changed; see the module docstring for the padrón a fecha)."""
+    with salida_closed(_regenerada(fichero)) as salida:
+        return salida.content()
+
+
 def is_intact(fichero: FicheroINE) -> bool:
-    """The regenerated content has the stored hash."""
-    return hashlib.sha256(regenerar(fichero)).hexdigest() == fichero.sha256
+    """The regenerated content has the stored hash (computed streaming, never in memory)."""
+    with salida_closed(_regenerada(fichero)) as salida:
+        return salida.sha256 == fichero.sha256
 
 
 # --- states ---------------------------------------------------------------------------------
@@ -413,4 +469,4 @@ def _attach(context: JobContext, fichero: FicheroINE) -> None:
     if context.job.files.filter(direction=FileDirection.OUTPUT, sha256=fichero.sha256).exists():
         return
     with fichero.file.open("rb") as handle:
-        context.add_file(fichero.name, handle.read())
+        context.add_file(fichero.name, handle)

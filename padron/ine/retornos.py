@@ -31,7 +31,7 @@ import dataclasses
 import datetime
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,6 +47,7 @@ from padron.ine.intercambio import codigos_municipio
 from padron.models import (
     AccionPropuesta,
     Coincidencia,
+    ErrorINE,
     EstadoIncidencia,
     EstadoRetornoINE,
     Habitante,
@@ -126,9 +127,8 @@ def persona_identificada(record: registro.HabitanteRecord) -> Persona:
                    " ".join(p for p in names if p), record.fnac_dv)
 
 
-def _single(queryset) -> tuple[Habitante | None, bool]:
+def _single(found: list[Habitante]) -> tuple[Habitante | None, bool]:
     """(the one inhabitant, ambiguous?): registered ones first when several share it."""
-    found = list(queryset[:3])
     if len(found) > 1:
         found = [h for h in found if h.is_registered] or found
     if len(found) == 1:
@@ -136,26 +136,60 @@ def _single(queryset) -> tuple[Habitante | None, bool]:
     return None, len(found) > 1
 
 
-def match(persona: Persona) -> tuple[Habitante | None, str]:
-    """The inhabitant a record names: by NIA, then document, then name and birth date."""
-    if persona.nia:
-        habitante = Habitante.objects.filter(nia=persona.nia).first()
-        if habitante is not None:
+def _has_document(persona: Persona) -> bool:
+    return bool(persona.documento) and persona.tipo_documento not in (
+        "", TipoDocumento.SIN_DOCUMENTO)
+
+
+class Matcher:
+    """Finds the inhabitants records name, for many records at once: `load(personas)` reads
+    the candidates of a whole chunk in three queries (by NIA, by document, by name), then
+    `match(persona)` decides in memory, by NIA, then document, then name and birth date."""
+
+    def __init__(self) -> None:
+        self.by_nia: dict[str, Habitante] = {}
+        self.by_document: dict[tuple[str, str], list[Habitante]] = {}
+        self.by_name: dict[tuple[str, datetime.date], list[Habitante]] = {}
+
+    def load(self, personas: Iterable[Persona]) -> Matcher:
+        personas = list(personas)
+        nias = {p.nia for p in personas if p.nia}
+        documents = {p.documento for p in personas if _has_document(p)}
+        names = {actions.normalize(p.full_name) for p in personas
+                 if p.full_name and p.fecha_nacimiento}
+        self.by_nia = Habitante.objects.in_bulk(nias, field_name="nia") if nias else {}
+        self.by_document, self.by_name = {}, {}
+        if documents:
+            for habitante in Habitante.objects.filter(documento__in=documents).order_by("pk"):
+                self.by_document.setdefault(
+                    (habitante.tipo_documento, habitante.documento), []).append(habitante)
+        if names:
+            for habitante in Habitante.objects.filter(search_name__in=names).order_by("pk"):
+                self.by_name.setdefault(
+                    (habitante.search_name, habitante.fecha_nacimiento), []).append(habitante)
+        return self
+
+    def match(self, persona: Persona) -> tuple[Habitante | None, str]:
+        if persona.nia and (habitante := self.by_nia.get(persona.nia)) is not None:
             return habitante, Coincidencia.NIA
-    ambiguous = False
-    if persona.documento and persona.tipo_documento not in ("", TipoDocumento.SIN_DOCUMENTO):
-        habitante, ambiguous = _single(Habitante.objects.filter(
-            tipo_documento=persona.tipo_documento, documento=persona.documento))
-        if habitante is not None:
-            return habitante, Coincidencia.DOCUMENTO
-    if persona.full_name and persona.fecha_nacimiento:
-        habitante, by_name_ambiguous = _single(Habitante.objects.filter(
-            search_name=actions.normalize(persona.full_name),
-            fecha_nacimiento=persona.fecha_nacimiento))
-        if habitante is not None:
-            return habitante, Coincidencia.NOMBRE
-        ambiguous = ambiguous or by_name_ambiguous
-    return None, (Coincidencia.AMBIGUA if ambiguous else Coincidencia.NINGUNA)
+        ambiguous = False
+        if _has_document(persona):
+            habitante, ambiguous = _single(
+                self.by_document.get((persona.tipo_documento, persona.documento), []))
+            if habitante is not None:
+                return habitante, Coincidencia.DOCUMENTO
+        if persona.full_name and persona.fecha_nacimiento:
+            habitante, by_name_ambiguous = _single(self.by_name.get(
+                (actions.normalize(persona.full_name), persona.fecha_nacimiento), []))
+            if habitante is not None:
+                return habitante, Coincidencia.NOMBRE
+            ambiguous = ambiguous or by_name_ambiguous
+        return None, (Coincidencia.AMBIGUA if ambiguous else Coincidencia.NINGUNA)
+
+
+def match(persona: Persona) -> tuple[Habitante | None, str]:
+    """The inhabitant a record names (one record; loading uses a Matcher per chunk)."""
+    return Matcher().load([persona]).match(persona)
 
 
 # --- what each kind proposes ----------------------------------------------------------------
@@ -176,7 +210,7 @@ def _not_found(coincidencia: str) -> str:
     return _("No se encuentra a la persona en el padrón.")
 
 
-def _proponer_error(record, retorno, habitante, coincidencia) -> Propuesta:
+def _proponer_error(record, retorno, habitante, coincidencia, matcher) -> Propuesta:
     if habitante is None:
         return Propuesta(None, coincidencia, _not_found(coincidencia))
     from padron import codelists
@@ -188,14 +222,14 @@ def _proponer_error(record, retorno, habitante, coincidencia) -> Propuesta:
         "tipoinf": record.tipoinf or "-", "cdev": record.cdev, "cvar": record.cvar or "-",
         "cauv": record.cauv, "fvar": _date(record.fvar), "file": retorno.filename,
         "line": record.line}
-    error = actions.registrar_error_ine(habitante, code=record.cdev[:4],
-                                        description=description[:200])
+    # Saved with the chunk's incidencias (bulk), like actions.registrar_error_ine.
+    error = ErrorINE(habitante=habitante, code=record.cdev[:4], description=description[:200])
     return Propuesta(habitante, coincidencia, error=error, note=_(
         "Corrija los datos en la ficha y acepte para dar el error por tratado; hasta "
         "entonces no se expiden volantes ni certificados."))
 
 
-def _proponer_baja(record, retorno, habitante, coincidencia) -> Propuesta:
+def _proponer_baja(record, retorno, habitante, coincidencia, matcher) -> Propuesta:
     if habitante is None:
         return Propuesta(None, coincidencia, _not_found(coincidencia))
     if not habitante.is_registered:
@@ -205,13 +239,16 @@ def _proponer_baja(record, retorno, habitante, coincidencia) -> Propuesta:
     return Propuesta(habitante, coincidencia)
 
 
-def _proponer_nacimiento(record, retorno, madre, coincidencia) -> Propuesta:
+def _persona_nacida(record: registro.HabitanteRecord) -> Persona:
     child = _datos_nacimiento(record)
-    existing, child_match = match(Persona("", child["tipo_documento"], child["documento"],
-                                          " ".join([child["nombre"], child["particula1"],
-                                                    child["apellido1"], child["particula2"],
-                                                    child["apellido2"]]),
-                                          child["fecha_nacimiento"]))
+    return Persona("", child["tipo_documento"], child["documento"],
+                   " ".join([child["nombre"], child["particula1"], child["apellido1"],
+                             child["particula2"], child["apellido2"]]),
+                   child["fecha_nacimiento"])
+
+
+def _proponer_nacimiento(record, retorno, madre, coincidencia, matcher) -> Propuesta:
+    existing, _child_match = matcher.match(_persona_nacida(record))
     if existing is not None and existing.is_registered:
         return Propuesta(madre, coincidencia, _(
             "Ya está empadronada una persona con esos datos: %(name)s (NIA %(nia)s).")
@@ -223,7 +260,7 @@ def _proponer_nacimiento(record, retorno, madre, coincidencia) -> Propuesta:
     return Propuesta(madre, coincidencia)
 
 
-def _proponer_preaviso(record, retorno, habitante, coincidencia) -> Propuesta:
+def _proponer_preaviso(record, retorno, habitante, coincidencia, matcher) -> Propuesta:
     if habitante is None:
         return Propuesta(None, coincidencia, _not_found(coincidencia))
     return Propuesta(habitante, coincidencia, _(
@@ -299,6 +336,35 @@ def _lock() -> None:
                        [f"padron.ine.retornos:{connection.schema_name}"])
 
 
+LOAD_CHUNK = 2000
+
+
+def _crear_incidencias(retorno: RetornoINE, records: list[registro.HabitanteRecord],
+                       action: str) -> None:
+    """One incidencia per record (and the ErrorINE an error return proposes), matched and
+    written a chunk at a time: a handful of queries per LOAD_CHUNK records."""
+    proponer = PROPONER[action]
+    for start in range(0, len(records), LOAD_CHUNK):
+        chunk = records[start:start + LOAD_CHUNK]
+        personas = [persona_identificada(record) for record in chunk]
+        candidates = list(personas)
+        if action == AccionPropuesta.ALTA_NACIMIENTO:
+            candidates += [_persona_nacida(record) for record in chunk]
+        matcher = Matcher().load(candidates)
+        incidencias, errores = [], []
+        for record, persona in zip(chunk, personas, strict=True):
+            habitante, coincidencia = matcher.match(persona)
+            propuesta = proponer(record, retorno, habitante, coincidencia, matcher)
+            if propuesta.error is not None:
+                errores.append(propuesta.error)
+            incidencias.append(IncidenciaINE(
+                retorno=retorno, line=record.line, datos=record_to_json(record),
+                habitante=propuesta.habitante, coincidencia=propuesta.coincidencia,
+                action=action, error=propuesta.error, note=propuesta.note))
+        ErrorINE.objects.bulk_create(errores)
+        IncidenciaINE.objects.bulk_create(incidencias)
+
+
 def load_retorno(kind: str, data: bytes, filename: str, *, acting_user=None,
                  job_id: int | None = None) -> RetornoINE:
     """Load a returned file: validate every line first (ValidationError naming each wrong
@@ -328,16 +394,8 @@ def load_retorno(kind: str, data: bytes, filename: str, *, acting_user=None,
             retorno = RetornoINE.objects.create(
                 kind=kind, filename=filename[:200], sha256=sha256, records=len(records),
                 job_id=job_id, created_by_name=getattr(acting_user, "username", "") or "")
-            incidencias = []
-            for record in records:
-                habitante, coincidencia = match(persona_identificada(record))
-                propuesta = PROPONER[action](record, retorno, habitante, coincidencia)
-                incidencias.append(IncidenciaINE(
-                    retorno=retorno, line=record.line, datos=record_to_json(record),
-                    habitante=propuesta.habitante, coincidencia=propuesta.coincidencia,
-                    action=action, error=propuesta.error, note=propuesta.note))
-            IncidenciaINE.objects.bulk_create(incidencias)
-            if not incidencias:
+            _crear_incidencias(retorno, records, action)
+            if not records:
                 retorno.state = EstadoRetornoINE.RESUELTO
                 retorno.save(update_fields=["state"])
             audit.record("padron.ine.retorno.cargar", user=acting_user, entity=_entity(),

@@ -371,3 +371,30 @@ def test_the_full_padron_file_costs_no_query_per_inhabitant(callejero, ctx,
     with django_assert_max_num_queries(30):
         fichero = intercambio.generar_padron_a_fecha(datetime.date(2024, 1, 1))
     assert fichero.records == 12
+
+
+def test_a_large_file_is_written_through_disk_with_the_same_bytes(callejero, ctx, monkeypatch):
+    """The writer spools to a temporary file past SPOOL_BYTES (constant memory for the
+    padrón of a large entity); what is stored and attached is the same file, byte for byte."""
+    from tests.padron.test_operaciones import alta
+
+    for index in range(3):
+        alta(callejero, ctx, number=1 + 2 * index, nombre=f"Persona{index}",
+             documento=f"{20000000 + index}{'TRWAGMYFPDXBNJZSQVHLCKE'[(20000000 + index) % 23]}")
+    in_memory = intercambio.generar_padron_a_fecha(datetime.date(2024, 1, 1))
+    rolled = []
+    original_add = intercambio._Salida.add
+
+    def add(self, record):
+        original_add(self, record)
+        rolled.append(self.file._rolled)
+
+    monkeypatch.setattr(intercambio._Salida, "SPOOL_BYTES", 600)  # about one record
+    monkeypatch.setattr(intercambio._Salida, "add", add)
+    on_disk = intercambio.generar_padron_a_fecha(datetime.date(2024, 1, 1))
+    assert rolled == [False, True, True]
+    assert (on_disk.sha256, on_disk.size, on_disk.records) == (
+        in_memory.sha256, in_memory.size, 3)
+    assert on_disk.size == 3 * 556
+    assert contenido(on_disk) == contenido(in_memory)
+    assert intercambio.is_intact(on_disk)

@@ -373,3 +373,27 @@ def test_clerk_of_b_cannot_see_or_resolve_incidencias_of_a(vecinos, province, cl
         incidencia.refresh_from_db()
         assert incidencia.state == "pendiente"
         assert Habitante.objects.get(pk=vecinos["maria"].pk).is_registered
+
+
+def test_loading_matches_a_chunk_of_records_in_a_few_queries(callejero, ctx, province,
+                                                            django_assert_max_num_queries):
+    """Matching and writing are per chunk (retornos.LOAD_CHUNK), not per record: 30 error
+    records, found by NIA, by document and by name, cost the same few queries as one."""
+    people = [alta(callejero, ctx, fecha=D(2020, 3, 1), number=1 + index, nombre=f"Persona{index}",
+                   documento=f"{30000000 + index}{'TRWAGMYFPDXBNJZSQVHLCKE'[(30000000 + index) % 23]}")
+              for index in range(30)]
+    records = []
+    for index, habitante in enumerate(people):
+        by = index % 3  # NIA / document only / name and birth date only
+        record = identifica(habitante, nia=by == 0, tipoinf="E", cdev="12", cvar="M",
+                            cauv="MD", fvar=D(2024, 1, 1))
+        if by == 2:
+            record = dataclasses.replace(record, tiden="", lextr="", iden="", dc="", ndocu="")
+        records.append(record)
+    with django_assert_max_num_queries(20):
+        retorno = cargar("errores", records)
+    incidencias = list(retorno.incidencias.order_by("line"))
+    assert [i.habitante for i in incidencias] == people
+    assert [i.coincidencia for i in incidencias] == ["nia", "documento", "nombre"] * 10
+    assert ErrorINE.objects.filter(habitante__in=people, processed_at__isnull=True).count() == 30
+    assert all(i.error.habitante_id == i.habitante_id for i in incidencias)
