@@ -2,10 +2,10 @@
 entity adhered to the padrón service, the state of the month's file, and a button that
 launches the month for all of them — one job per entity, each run in its own schema.
 
-Everything shown comes from public Job rows of kind padron.ine.generar (their payload and
-result); the page never reads an entity's schema. A file's later states (enviado, aceptado)
-are recorded in the entity's schema and seen on the entity's own INE page; here a job's
-result shows the state the file had when the job finished.
+The jobs come from public Job rows of kind padron.ine.generar; the state of each entity's
+file (generado, enviado, aceptado, rechazado, recorded in its schema after the job) and its
+pending return incidencias and INE errors are read from all schemas in one statement
+(padron.ine.resumen).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from padron.ine.resumen import EstadoMes, estado_del_mes
 from provincial import audit, jobs
 from provincial.choices import JobState
 from provincial.models import Job
@@ -63,8 +65,19 @@ def month_jobs(entities, period_end: datetime.date) -> dict[int, Job]:
     return latest
 
 
-def _status(job: Job | None) -> tuple[str, str]:
-    """(css class, text) of an entity's month."""
+FILE_STATES = {"generado": ("succeeded", gettext_lazy("Generado")),
+               "enviado": ("succeeded", gettext_lazy("Enviado")),
+               "aceptado": ("accepted", gettext_lazy("Aceptado por el INE")),
+               "rechazado": ("failed", gettext_lazy("Rechazado por el INE"))}
+
+
+def _status(job: Job | None, estado: EstadoMes | None) -> tuple[str, str]:
+    """(css class, text) of an entity's month: the file's own state when there is one."""
+    if estado is not None and estado.file_state:
+        css, label = FILE_STATES.get(estado.file_state, ("succeeded", estado.file_state))
+        kind = _("parte negativo") if estado.file_kind == "negativo" else \
+            _("%(n)s registros") % {"n": estado.records}
+        return css, f"{label} ({kind})"
     if job is None:
         return "pending", _("Pendiente")
     if job.state == JobState.FAILED:
@@ -99,12 +112,16 @@ def ine_provincial(request: HttpRequest) -> HttpResponse:
                          detail={"period_end": period_end.isoformat(), "jobs": launched})
         messages.success(request, _("Se han lanzado %(n)s trabajos.") % {"n": launched})
         return redirect(f"{request.path}?mes={period_end:%Y-%m}")
+    estados = estado_del_mes([entity.schema_name for entity in entities], period_end)
     rows = []
     for entity in entities:
         job = latest.get(entity.pk)
-        css, text = _status(job)
-        rows.append({"entity": entity, "job": job, "css": css, "text": text})
+        estado = estados.get(entity.schema_name)
+        css, text = _status(job, estado)
+        rows.append({"entity": entity, "job": job, "css": css, "text": text, "estado": estado})
     return render(request, "tenants/ine_provincial.html", {
         "rows": rows, "period_end": period_end,
         "counts": {css: sum(1 for row in rows if row["css"] == css)
-                   for css in ("succeeded", "running", "failed", "pending")}})
+                   for css in ("succeeded", "accepted", "running", "failed", "pending")},
+        "incidencias": sum(row["estado"].incidencias_pendientes for row in rows if row["estado"]),
+        "errores": sum(row["estado"].errores_pendientes for row in rows if row["estado"])})

@@ -254,6 +254,37 @@ def test_provincial_launch_enqueues_one_job_per_padron_entity_once(province, cli
     assert launched.count() == 2
 
 
+def test_provincial_page_shows_each_file_state_and_pending_returns(province, client_for,
+                                                                 callejero, ctx):
+    """States recorded in the entity's schema after the job (enviado, aceptado) and the
+    errors still to process reach the provincial page (one statement over all schemas)."""
+    from padron.ine import resumen
+
+    a, b = province.a.schema_name, province.b.schema_name
+    january, february = datetime.date(2024, 1, 31), datetime.date(2024, 2, 29)
+    maria = alta(callejero, ctx, fecha=datetime.date(2024, 1, 10))  # in A's schema
+    fichero = intercambio.generar_variaciones(january)
+
+    def page() -> str:
+        with schema_context("public"):
+            return client_for(province.provincial_admin, HOST_PROVINCIAL).get(
+                "/intercambio-ine/?mes=2024-01").content.decode()
+
+    assert "Generado (1 registros)" in page()
+    with schema_context(a):
+        intercambio.marcar_enviado(fichero, acting_user=province.clerk_a)
+        intercambio.marcar_aceptado(fichero, acting_user=province.clerk_a)
+        actions.registrar_error_ine(maria, code="12", description="Documento erróneo")
+    with schema_context("public"):
+        estados = resumen.estado_del_mes([a, b], january)
+        assert estados[a] == resumen.EstadoMes("aceptado", "variaciones", 1, 0, 1)
+        assert estados[b] == resumen.EstadoMes(None, None, 0, 0, 0)
+        assert resumen.estado_del_mes([a], february)[a].file_state is None
+    text = page()
+    assert "Aceptado por el INE (1 registros)" in text
+    assert "errores del INE sin tratar: 1" in text
+
+
 # --- a real worker -----------------------------------------------------------------------
 
 
