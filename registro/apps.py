@@ -17,3 +17,5 @@ class RegistroConfig(AppConfig):
                                   application="registro", order=20))
         kinds.register("justificante_registro", application="registro",
                        label=_("Justificante de registro"))
+        kinds.register("libro_registro", application="registro",
+                       label=_("Libro de registro"))

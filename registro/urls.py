@@ -1,8 +1,23 @@
 from django.urls import path
 
+from provincial.documents.views import download as download_document
 from registro import views
 
 app_name = "registro"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("asientos/", views.lista, name="lista"),
+    path("asientos/nuevo/<slug:libro_code>/", views.nuevo, name="nuevo"),
+    path("asientos/<int:pk>/", views.detalle, name="detalle"),
+    path("asientos/<int:pk>/anexos/<int:anexo_pk>/", views.anexo, name="anexo"),
+    path("asientos/<int:pk>/justificante/", views.justificante, name="justificante"),
+    path("asientos/<int:pk>/anular/", views.anular, name="anular"),
+    path("asientos/<int:pk>/distribuir/", views.distribuir, name="distribuir"),
+    path("organigrama/", views.unidades, name="unidades"),
+    path("organigrama/<int:pk>/", views.unidades, name="unidad"),
+    path("calendario/", views.festivos, name="festivos"),
+    path("calendario/<int:pk>/borrar/", views.festivo_borrar, name="festivo_borrar"),
+    path("libro/", views.libro_periodo, name="libro"),
+    path("documentos/<int:pk>/", download_document, {"application": "registro"},
+         name="documento"),
 ]

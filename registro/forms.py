@@ -1,0 +1,186 @@
+"""Forms of the clerk's registro pages. They validate shape; `services` validates meaning."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registro.choices import (
+    Canal,
+    EstadoAsiento,
+    Libro,
+    TipoDocumento,
+    TipoPersona,
+)
+from registro.models import Festivo, UnidadOrganica
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class BusquedaForm(forms.Form):
+    numero = forms.CharField(label=_("Número"), required=False, max_length=20,
+                             widget=forms.TextInput(attrs={"placeholder": "2026/E/000123"}))
+    libro = forms.ChoiceField(label=_("Libro"), required=False,
+                              choices=[("", _("Entrada y salida")), *Libro.choices])
+    desde = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
+    hasta = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
+    interesado = forms.CharField(label=_("Interesado (documento o nombre)"), required=False,
+                                 max_length=100)
+    texto = forms.CharField(label=_("Texto"), required=False, max_length=200,
+                            widget=forms.TextInput(attrs={"placeholder": _("asunto, resumen…")}))
+    estado = forms.ChoiceField(label=_("Estado"), required=False,
+                               choices=[("", _("Todos")), *EstadoAsiento.choices])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("desde") and data.get("hasta") and data["desde"] > data["hasta"]:
+            self.add_error("hasta", _("La fecha final es anterior a la inicial."))
+        return data
+
+
+def _unidades():
+    return UnidadOrganica.objects.filter(activa=True).order_by("nombre")
+
+
+class AsientoForm(forms.Form):
+    canal = forms.ChoiceField(label=_("Canal"), choices=[
+        (Canal.PRESENCIAL, Canal.PRESENCIAL.label), (Canal.CORREO, Canal.CORREO.label)])
+    asunto = forms.CharField(label=_("Asunto"), max_length=240)
+    resumen = forms.CharField(label=_("Resumen"), max_length=240,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    expone = forms.CharField(label=_("Expone"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    solicita = forms.CharField(label=_("Solicita"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    unidad = forms.ModelChoiceField(label=_("Unidad"), queryset=UnidadOrganica.objects.none(),
+                                    required=False, empty_label=_("— Sin asignar —"))
+    organismo_externo = forms.CharField(label=_("Organismo o persona destinataria"),
+                                        required=False, max_length=200)
+    procedimiento = forms.CharField(label=_("Código de procedimiento"), required=False,
+                                    max_length=80)
+    es_factura = forms.BooleanField(label=_("Es una factura (registro de facturas)"),
+                                    required=False)
+    anexos = MultipleFileField(label=_("Documentos escaneados o aportados"), required=False,
+                               help_text=_("PDF, XML, ODT, ODS, DOCX, XLSX, JPEG, PNG, TIFF, "
+                                           "RTF o TXT; hasta 10 MB cada uno y 15 MB en total."))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def __init__(self, *args, libro: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unidad"].queryset = _unidades()
+        if libro == Libro.ENTRADA:
+            self.fields["unidad"].label = _("Unidad de destino")
+            del self.fields["organismo_externo"]
+        else:
+            self.fields["unidad"].label = _("Unidad de origen")
+            del self.fields["es_factura"]
+
+
+class InteresadoForm(forms.Form):
+    tipo = forms.ChoiceField(label=_("Tipo de persona"), choices=TipoPersona.choices,
+                             initial=TipoPersona.FISICA)
+    tipo_documento = forms.ChoiceField(label=_("Documento"), choices=TipoDocumento.choices)
+    documento = forms.CharField(label=_("Número de documento"), max_length=20)
+    nombre = forms.CharField(label=_("Nombre"), max_length=80, required=False)
+    apellido1 = forms.CharField(label=_("Primer apellido"), max_length=80, required=False)
+    apellido2 = forms.CharField(label=_("Segundo apellido"), max_length=80, required=False)
+    razon_social = forms.CharField(label=_("Razón social"), max_length=200, required=False)
+    email = forms.CharField(label=_("Correo electrónico"), max_length=160, required=False)
+    telefono = forms.CharField(label=_("Teléfono"), max_length=20, required=False)
+    direccion = forms.CharField(label=_("Dirección"), max_length=160, required=False)
+
+
+class RepresentanteForm(InteresadoForm):
+    """Optional: left empty when the interesado acts on their own behalf."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("documento"))
+
+
+class AnularForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo de la anulación"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DistribuirForm(forms.Form):
+    unidad = forms.ModelChoiceField(label=_("Unidad"), queryset=UnidadOrganica.objects.none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unidad"].queryset = _unidades()
+
+
+class UnidadForm(forms.ModelForm):
+    class Meta:
+        model = UnidadOrganica
+        fields = ["nombre", "codigo_dir3", "padre", "activa"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        padres = UnidadOrganica.objects.order_by("nombre")
+        if self.instance.pk:
+            padres = padres.exclude(pk=self.instance.pk)
+        self.fields["padre"].queryset = padres
+
+    def clean_codigo_dir3(self) -> str:
+        return self.cleaned_data["codigo_dir3"].strip().upper()
+
+    def clean_padre(self):
+        padre = self.cleaned_data.get("padre")
+        node = padre
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                raise forms.ValidationError(_("Una unidad no puede depender de sí misma."))
+            node = node.padre
+        return padre
+
+
+class FestivoForm(forms.ModelForm):
+    class Meta:
+        model = Festivo
+        fields = ["fecha", "descripcion", "ambito"]
+        widgets = {"fecha": DateInput()}
+        error_messages = {"fecha": {"unique": _("Esa fecha ya está en el calendario.")}}
+
+
+class LibroForm(forms.Form):
+    libro = forms.ChoiceField(label=_("Libro"), choices=Libro.choices)
+    desde = forms.DateField(label=_("Desde"), widget=DateInput())
+    hasta = forms.DateField(label=_("Hasta"), widget=DateInput())
+    formato = forms.ChoiceField(label=_("Formato"), choices=[("pdf", "PDF"), ("xlsx", "Excel")])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("desde") and data.get("hasta"):
+            if data["desde"] > data["hasta"]:
+                self.add_error("hasta", _("La fecha final es anterior a la inicial."))
+            elif (data["hasta"] - data["desde"]).days > 366:
+                self.add_error("hasta", _("El periodo no puede pasar de un año."))
+        return data
