@@ -104,7 +104,7 @@ def presentar(presentacion: Presentacion) -> Presentacion:
     registered and the draft stays for another try. A second call with the same
     submission (a double click) waits on the row lock and returns the same asiento."""
     with transaction.atomic():
-        locked = Presentacion.objects.select_for_update().select_related(
+        locked = Presentacion.objects.select_for_update(of=("self",)).select_related(
             "procedimiento").get(pk=presentacion.pk)
         if locked.asiento_id:
             return locked

@@ -171,7 +171,8 @@ class InstanciaForm(forms.Form):
     def _text(self, name: str) -> str:
         value = self.cleaned_data[name].strip()
         if not value:
-            raise ValidationError(_("Este campo es obligatorio."), code="required")
+            raise ValidationError(forms.Field.default_error_messages["required"],
+                                  code="required")
         return value
 
     def clean_anexos(self) -> list[Adjunto]:
