@@ -178,7 +178,10 @@ def start_session(request: HttpRequest, ciudadano: Ciudadano) -> None:
     # A new session key: whatever the session held before identification is not carried
     # into the identified one (session fixation).
     request.session.cycle_key()
-    request.session[SESSION_KEY] = asdict(ciudadano)
+    # Bound to the entity: were a cookie ever shared between two entities' hosts, the
+    # identification made at one sede would still mean nothing at the other.
+    request.session[SESSION_KEY] = {**asdict(ciudadano),
+                                    "entity": request.tenant.schema_name}
     audit.record("sede.ciudadano.identificacion", entity=request.tenant,
                  subject=ciudadano.documento,
                  detail={"method": ciudadano.method, "level": ciudadano.level})
@@ -190,8 +193,8 @@ def end_session(request: HttpRequest) -> None:
 
 
 def current(request: HttpRequest) -> Ciudadano | None:
-    data = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if not data:
+    data = dict(request.session.get(SESSION_KEY) or {}) if hasattr(request, "session") else {}
+    if not data or data.pop("entity", None) != request.tenant.schema_name:
         return None
     try:
         ciudadano = Ciudadano(**data)

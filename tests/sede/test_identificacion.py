@@ -50,7 +50,8 @@ def test_valid_fnmt_certificate_identifies_the_citizen(province, test_ca):
     assert status == 302
     assert identified(client) == {"documento": "12345678Z", "nombre": "MARIA",
                                   "apellido1": "GARCIA", "apellido2": "LOPEZ",
-                                  "method": "certificado", "level": "alto"}
+                                  "method": "certificado", "level": "alto",
+                                  "entity": province.a.schema_name}
     event = AuditEvent.objects.filter(action="sede.ciudadano.identificacion").latest("pk")
     assert event.entity_id == province.a.pk
     assert event.detail == {"method": "certificado", "level": "alto"}
