@@ -11,7 +11,15 @@ from django.db import InternalError, connection, transaction
 
 from provincial.models import AuditEvent
 from registro import services
-from registro.models import Anexo, Asiento, AsientoDeleteRefused, ContadorRegistro, Interesado
+from registro.models import (
+    Anexo,
+    Asiento,
+    AsientoDeleteRefused,
+    ContadorRegistro,
+    Festivo,
+    Interesado,
+    UnidadOrganica,
+)
 from registro.services import AnexoData, RegistroError, registrar
 
 from .conftest import PNG, XML, datos, empresa, odt_bytes, pdf_anexo, persona
@@ -166,3 +174,16 @@ def test_distribuir_to_a_unit(in_a, unidad, province):
         services.distribuir(asiento, unidad=unidad, acting_user=province.clerk_a)
 
 
+
+
+def test_demo_populate_is_complete_and_idempotent(in_a):
+    from registro import demo
+
+    demo.populate(in_a)
+    demo.populate(in_a)
+    assert Asiento.objects.count() == 40
+    assert UnidadOrganica.objects.count() == 6
+    assert Festivo.objects.filter(fecha__year=2026).count() == 14
+    assert Asiento.objects.filter(estado="anulado").count() == 1
+    numeros = sorted(Asiento.objects.filter(libro="E").values_list("numero", flat=True))
+    assert numeros == list(range(1, 33))  # 32 entradas, 8 salidas, all in one year
