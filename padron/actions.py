@@ -35,7 +35,7 @@ from provincial import audit
 ADJUNTO_MAX_BYTES = 10 * 1024 * 1024
 RENEWAL_YEARS = 2  # ENCSARP: art. 16.1 Ley 7/1985 (every two years)
 PERSONAL_FIELDS = ["nombre", "particula1", "apellido1", "particula2", "apellido2", "sexo",
-                   "fecha_nacimiento", "provincia_nacimiento", "municipio_nacimiento",
+                   "fecha_nacimiento", "fecha_nacimiento_precision", "provincia_nacimiento", "municipio_nacimiento",
                    "pais_nacimiento", "nacionalidad", "nivel_estudios", "tipo_documento",
                    "documento", "identificador_electoral", "telefono", "email"]
 
@@ -75,6 +75,19 @@ def normalize_document(tipo: str, documento: str) -> str:
     elif value:
         raise ValidationError({"documento": _("Sin documento no lleva número.")})
     return value
+
+
+def _normalize_birth(data: dict) -> None:
+    """A birth date whose day (or day and month) is unknown is kept as the first day of its
+    month (or year); see PrecisionFecha."""
+    from padron.choices import PrecisionFecha
+
+    birth, precision = data.get("fecha_nacimiento"), data.get("fecha_nacimiento_precision") or ""
+    data["fecha_nacimiento_precision"] = precision
+    if isinstance(birth, datetime.date) and precision == PrecisionFecha.SIN_DIA:
+        data["fecha_nacimiento"] = datetime.date(birth.year, birth.month, 1)
+    elif isinstance(birth, datetime.date) and precision == PrecisionFecha.SIN_DIA_MES:
+        data["fecha_nacimiento"] = datetime.date(birth.year, 1, 1)
 
 
 def _check_person(data: dict, fecha: datetime.date) -> None:
@@ -123,6 +136,7 @@ def validate_persona(datos: dict, fecha: datetime.date) -> dict:
                                                 datos.get("documento", ""))
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    _normalize_birth(datos)
     try:
         _check_person(datos, fecha)
     except ValidationError as exc:
@@ -367,6 +381,7 @@ def modificar_datos(habitante: Habitante, cambios: dict, *, fecha: datetime.date
         cambios = {k: v for k, v in cambios.items() if k in PERSONAL_FIELDS}
         merged = {field: getattr(habitante, field) for field in PERSONAL_FIELDS} | cambios
         merged["documento"] = normalize_document(merged["tipo_documento"], merged["documento"])
+        _normalize_birth(merged)
         _check_person(merged, fecha)
         changed = [f for f in PERSONAL_FIELDS if merged[f] != getattr(habitante, f)]
         if not changed:

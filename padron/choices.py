@@ -10,6 +10,15 @@ class Sexo(models.TextChoices):
     MUJER = "6", _("Mujer")
 
 
+class PrecisionFecha(models.TextChoices):
+    """How much of a birth date is known: INE files write an unknown day, or day and month,
+    as 00 (AAAAMM00, AAAA0000). The date is kept as the first day of the month or year."""
+
+    COMPLETA = "", _("Fecha completa")
+    SIN_DIA = "sin_dia", _("Se desconoce el día")
+    SIN_DIA_MES = "sin_dia_mes", _("Se desconocen el día y el mes")
+
+
 class TipoDocumento(models.TextChoices):
     """TIDEN of the INE record."""
 

@@ -38,7 +38,7 @@ from stdnum.es import nie as stdnum_nie
 
 from padron import codelists
 from padron.actions import RENEWAL_YEARS, normalize
-from padron.choices import Causa, NivelEstudios, Sexo, TipoDocumento, TipoNumeracion
+from padron.choices import Causa, NivelEstudios, PrecisionFecha, Sexo, TipoDocumento, TipoNumeracion
 from padron.models import (
     Distrito,
     Domicilio,
@@ -212,7 +212,8 @@ DOMICILIO_COLUMNS = ("id", "via_id", "pseudovia_id", "tramo_id", "number", "qual
                      "planta", "puerta", "tipo_local", "referencia_catastral", "created_at")
 HOJA_COLUMNS = ("id", "number", "domicilio_id", "created_at")
 HABITANTE_COLUMNS = ("id", "nia", "nombre", "particula1", "apellido1", "particula2",
-                     "apellido2", "sexo", "fecha_nacimiento", "provincia_nacimiento",
+                     "apellido2", "sexo", "fecha_nacimiento", "fecha_nacimiento_precision",
+                     "provincia_nacimiento",
                      "municipio_nacimiento", "pais_nacimiento", "nacionalidad", "nivel_estudios",
                      "tipo_documento", "documento", "identificador_electoral", "telefono",
                      "email", "is_registered", "hoja_id", "fecha_alta", "fecha_baja",
@@ -775,11 +776,15 @@ class PadronGenerator:
                 arrive = person.birth
             tipo_documento, documento = self.document(person, arrive)
             habitante_id = ids["habitante"].next()
+            # Some people born abroad carry documents without the day of birth (INE: 00).
+            precision, birth = "", person.birth
+            if person.pais_nacimiento != codelists.SPAIN and habitante_id % 20 == 0:
+                precision, birth = PrecisionFecha.SIN_DIA, person.birth.replace(day=1)
             data = {
                 "nombre": person.nombre[:20], "particula1": person.surname1[0],
                 "apellido1": person.surname1[1][:25], "particula2": person.surname2[0],
                 "apellido2": person.surname2[1][:25], "sexo": person.sexo,
-                "fecha_nacimiento": person.birth.isoformat(),
+                "fecha_nacimiento": birth.isoformat(), "fecha_nacimiento_precision": precision,
                 "provincia_nacimiento": person.provincia, "municipio_nacimiento": person.municipio,
                 "pais_nacimiento": person.pais_nacimiento, "nacionalidad": person.nacionalidad,
                 "nivel_estudios": NivelEstudios.NO_APLICABLE
@@ -824,7 +829,7 @@ class PadronGenerator:
             final_hoja = current.hoja_id
             self.rows("habitante").append((
                 habitante_id, data["nia"], data["nombre"], data["particula1"], data["apellido1"],
-                data["particula2"], data["apellido2"], data["sexo"], person.birth,
+                data["particula2"], data["apellido2"], data["sexo"], birth, precision,
                 data["provincia_nacimiento"], data["municipio_nacimiento"],
                 data["pais_nacimiento"], data["nacionalidad"], data["nivel_estudios"],
                 tipo_documento, documento, "", data["telefono"], "", is_registered, final_hoja,

@@ -26,6 +26,7 @@ from padron import actions
 from padron.access import get_habitante_for
 from padron.choices import Sexo, TipoDocumento
 from padron.models import Habitante, PeriodoResidencia
+from padron.models.habitantes import fecha_texto
 from provincial.documents import kinds, services
 from provincial.documents.models import IssuedDocument
 
@@ -64,7 +65,9 @@ def _person(datos: dict) -> dict:
         birth = datetime.date.fromisoformat(birth)
     return {"name": _name(datos), "documento": datos.get("documento", ""),
             "tipo_documento": _document_label(datos.get("tipo_documento", "")),
-            "fecha_nacimiento": birth, "mujer": datos.get("sexo") == Sexo.MUJER}
+            "fecha_nacimiento": birth,
+            "fecha_nacimiento_texto": fecha_texto(birth, datos.get("fecha_nacimiento_precision", "")),
+            "mujer": datos.get("sexo") == Sexo.MUJER}
 
 
 def _current_person(habitante: Habitante) -> dict:

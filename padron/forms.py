@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from padron.choices import Causa, NivelEstudios, Sexo, TipoDocumento
+from padron.choices import Causa, NivelEstudios, PrecisionFecha, Sexo, TipoDocumento
 from padron.models import Via
 from padron.models.territorio import Vigencia
 
@@ -32,6 +32,10 @@ class PersonaForm(forms.Form):
     apellido2 = forms.CharField(label=_("Segundo apellido"), max_length=25, required=False)
     sexo = forms.ChoiceField(label=_("Sexo"), choices=[("", _("Elija…")), *Sexo.choices])
     fecha_nacimiento = forms.DateField(label=_("Fecha de nacimiento"), widget=DateInput())
+    fecha_nacimiento_precision = forms.ChoiceField(
+        label=_("Precisión de la fecha"), choices=PrecisionFecha.choices, required=False,
+        help_text=_("Si el documento no da el día, o el día y el mes, indíquelo: se "
+                    "comunicará al INE con 00."))
     pais_nacimiento = forms.ChoiceField(label=_("País de nacimiento"), initial="108")
     provincia_nacimiento = forms.CharField(label=_("Provincia de nacimiento (código INE)"),
                                            max_length=2, required=False)

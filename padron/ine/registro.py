@@ -113,6 +113,68 @@ def causa_for(cvar: str, cauv: str) -> str | None:
             return causa
     return None
 
+class FechaIncompleta(datetime.date):
+    """A birth date with its day, or day and month, unknown: INE writes AAAAMM00 or AAAA0000.
+    It is the first day of its month (or year), so it compares, sorts and is stored as that
+    date; `precision` (padron.choices.PrecisionFecha) says what is unknown."""
+
+    precision: str
+
+    def __new__(cls, year: int, month: int, *, precision: str) -> FechaIncompleta:
+        from padron.choices import PrecisionFecha
+
+        if precision not in (PrecisionFecha.SIN_DIA, PrecisionFecha.SIN_DIA_MES):
+            raise ValueError(precision)
+        self = super().__new__(cls, year, month if precision == PrecisionFecha.SIN_DIA else 1, 1)
+        self.precision = precision
+        return self
+
+    def __repr__(self) -> str:
+        return f"FechaIncompleta({self.year}, {self.month}, precision={self.precision!r})"
+
+    def __reduce__(self):
+        return (_fecha_incompleta, (self.year, self.month, self.precision))
+
+    @property
+    def ine(self) -> str:
+        from padron.choices import PrecisionFecha
+
+        month = f"{self.month:02d}" if self.precision == PrecisionFecha.SIN_DIA else "00"
+        return f"{self.year:04d}{month}00"
+
+    @property
+    def json(self) -> str:
+        return f"{self.ine[:4]}-{self.ine[4:6]}-00"
+
+
+def _fecha_incompleta(year: int, month: int, precision: str) -> FechaIncompleta:
+    return FechaIncompleta(year, month, precision=precision)
+
+
+def fecha_con_precision(date: datetime.date | None, precision: str) -> datetime.date | None:
+    """The date as the writer takes it: a FechaIncompleta when part of it is unknown."""
+    if date is None or not precision:
+        return date
+    return FechaIncompleta(date.year, date.month, precision=precision)
+
+
+def precision_of(date: datetime.date | None) -> str:
+    return getattr(date, "precision", "")
+
+
+def parse_ine_date(raw: str) -> datetime.date:
+    """AAAAMMDD, AAAAMM00 or AAAA0000 (ValueError otherwise)."""
+    from padron.choices import PrecisionFecha
+
+    year, month, day = int(raw[:4]), int(raw[4:6]), int(raw[6:8])
+    if day == 0 and month == 0:
+        return FechaIncompleta(year, 1, precision=PrecisionFecha.SIN_DIA_MES)
+    if day == 0:
+        datetime.date(year, month, 1)  # the month must exist
+        return FechaIncompleta(year, month, precision=PrecisionFecha.SIN_DIA)
+    return datetime.date(year, month, day)
+
+
 RECORD_LENGTH = 554
 MAX_ERRORS = 100
 VARIATION_CODES = ("A", "B", "M", "")  # alta, baja, modificación; blank: full padrón file
@@ -541,7 +603,8 @@ def _format(spec: Field, value, record: HabitanteRecord, index: int | None) -> s
         if not isinstance(value, datetime.date):
             raise _write_error(record, index, _("el campo %(field)s debe ser una fecha y es "
                                                 "«%(value)s»") % where, "bad_date")
-        text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        text = value.ine if isinstance(value, FechaIncompleta) else \
+            f"{value.year:04d}{value.month:02d}{value.day:02d}"
     elif spec.kind == "N":
         text = str(value).strip().zfill(spec.length)
         if not (text.isascii() and text.isdigit()):
@@ -604,7 +667,7 @@ def _parse(spec: Field, raw: str):
         return int(raw)
     if spec.convert == "date":
         try:
-            return datetime.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+            return parse_ine_date(raw)
         except ValueError:
             raise ValueError(_("el campo %(field)s (posiciones %(start)s-%(end)s) no es una "
                                "fecha AAAAMMDD válida: «%(value)s»") % where) from None
@@ -706,9 +769,9 @@ def read_file(data: bytes, *, filename: str, expected_cpro: str,
 # --- From the padrón models -----------------------------------------------------------------
 
 PERSONAL_KEYS = ("nia", "nombre", "particula1", "apellido1", "particula2", "apellido2", "sexo",
-                 "fecha_nacimiento", "provincia_nacimiento", "municipio_nacimiento",
-                 "pais_nacimiento", "nacionalidad", "nivel_estudios", "tipo_documento",
-                 "documento", "identificador_electoral")
+                 "fecha_nacimiento", "fecha_nacimiento_precision", "provincia_nacimiento",
+                 "municipio_nacimiento", "pais_nacimiento", "nacionalidad", "nivel_estudios",
+                 "tipo_documento", "documento", "identificador_electoral")
 
 
 def _datos(source) -> dict:
@@ -719,7 +782,8 @@ def _datos(source) -> dict:
         data = {key: getattr(source, key, "") for key in PERSONAL_KEYS}
     birth = data["fecha_nacimiento"]
     if isinstance(birth, str):
-        data["fecha_nacimiento"] = datetime.date.fromisoformat(birth) if birth else None
+        birth = datetime.date.fromisoformat(birth) if birth else None
+    data["fecha_nacimiento"] = fecha_con_precision(birth, data["fecha_nacimiento_precision"] or "")
     return {key: ("" if value is None and key != "fecha_nacimiento" else value)
             for key, value in data.items()}
 

@@ -87,15 +87,19 @@ REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
 
 def record_to_json(record: registro.HabitanteRecord) -> dict[str, Any]:
     data = dataclasses.asdict(record)
-    return {key: value.isoformat() if isinstance(value, datetime.date) else value
+    return {key: _date_json(value) if isinstance(value, datetime.date) else value
             for key, value in data.items()}
+
+
+def _date_json(value: datetime.date) -> str:
+    return value.json if isinstance(value, registro.FechaIncompleta) else value.isoformat()
 
 
 def record_from_json(data: dict[str, Any]) -> registro.HabitanteRecord:
     values = dict(data)
     for spec in registro.LAYOUT:
         if spec.convert == "date" and values.get(spec.name):
-            values[spec.name] = datetime.date.fromisoformat(values[spec.name])
+            values[spec.name] = registro.parse_ine_date(values[spec.name].replace("-", ""))
     return registro.HabitanteRecord(**values)
 
 
@@ -180,11 +184,15 @@ class Matcher:
                 return habitante, Coincidencia.DOCUMENTO
         if persona.full_name and persona.fecha_nacimiento:
             habitante, by_name_ambiguous = _single(self.by_name.get(
-                (actions.normalize(persona.full_name), persona.fecha_nacimiento), []))
+                (actions.normalize(persona.full_name), _plain(persona.fecha_nacimiento)), []))
             if habitante is not None:
                 return habitante, Coincidencia.NOMBRE
             ambiguous = ambiguous or by_name_ambiguous
         return None, (Coincidencia.AMBIGUA if ambiguous else Coincidencia.NINGUNA)
+
+
+def _plain(date: datetime.date) -> datetime.date:
+    return datetime.date(date.year, date.month, date.day)
 
 
 def match(persona: Persona) -> tuple[Habitante | None, str]:
@@ -285,6 +293,7 @@ def _datos_nacimiento(record: registro.HabitanteRecord) -> dict[str, Any]:
         "apellido1": record.ape1_dv.title(), "particula2": record.part2_dv.lower(),
         "apellido2": record.ape2_dv.title(), "sexo": record.sexo,
         "fecha_nacimiento": record.fnac_dv or record.fvar,
+        "fecha_nacimiento_precision": registro.precision_of(record.fnac_dv),
         "provincia_nacimiento": "" if abroad else record.cprona_dv,
         "municipio_nacimiento": "" if abroad else record.cmunna_dv,
         "pais_nacimiento": record.cmunna_dv if abroad else registro.SPAIN,

@@ -15,7 +15,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from padron.choices import Causa, NivelEstudios, Sexo, TipoDocumento, TipoMovimiento
+from padron.choices import (
+    Causa,
+    NivelEstudios,
+    PrecisionFecha,
+    Sexo,
+    TipoDocumento,
+    TipoMovimiento,
+)
 from padron.models.territorio import Domicilio, Seccion
 
 
@@ -56,6 +63,10 @@ class Habitante(models.Model):
     apellido2 = models.CharField(_("segundo apellido"), max_length=25, blank=True)
     sexo = models.CharField(_("sexo"), max_length=1, choices=Sexo.choices)
     fecha_nacimiento = models.DateField(_("fecha de nacimiento"))
+    fecha_nacimiento_precision = models.CharField(
+        _("precisión de la fecha de nacimiento"), max_length=11, blank=True,
+        choices=PrecisionFecha.choices, default=PrecisionFecha.COMPLETA,
+        help_text=_("Para documentos que no dan el día, o el día y el mes, de nacimiento."))
     provincia_nacimiento = models.CharField(_("provincia de nacimiento"), max_length=2, blank=True,
                                             help_text=_("Código INE; vacío si nació en el extranjero."))
     municipio_nacimiento = models.CharField(_("municipio de nacimiento"), max_length=3, blank=True)
@@ -109,6 +120,10 @@ class Habitante(models.Model):
         return self.full_name
 
     @property
+    def fecha_nacimiento_texto(self) -> str:
+        return fecha_texto(self.fecha_nacimiento, self.fecha_nacimiento_precision)
+
+    @property
     def full_name(self) -> str:
         parts = [self.nombre, self.particula1, self.apellido1, self.particula2, self.apellido2]
         return " ".join(p for p in parts if p)
@@ -121,6 +136,17 @@ class Habitante(models.Model):
     def is_blocked(self) -> bool:
         """Blocked while an INE error is pending (no volante or certificado)."""
         return self.errores_ine.filter(processed_at__isnull=True).exists()
+
+
+def fecha_texto(date: datetime.date | None, precision: str = "") -> str:
+    """dd/mm/aaaa, with 00 for what is unknown (as INE writes it): 00/05/1980, 00/00/1980."""
+    if date is None:
+        return ""
+    if precision == PrecisionFecha.SIN_DIA_MES:
+        return f"00/00/{date.year:04d}"
+    if precision == PrecisionFecha.SIN_DIA:
+        return f"00/{date.month:02d}/{date.year:04d}"
+    return f"{date.day:02d}/{date.month:02d}/{date.year:04d}"
 
 
 def age_on(birth: datetime.date, date: datetime.date) -> int:
