@@ -223,11 +223,24 @@ class Contexto:
             raise ValidationError({"adjuntos": errors})
 
 
+def check_consulado(consulado: str, lugar: str, field: str) -> None:
+    """A consulado (CCONS, 3 digits) only goes with a country as procedence or destination."""
+    if not consulado:
+        return
+    if not (len(consulado) == 3 and consulado.isascii() and consulado.isdigit()):
+        raise ValidationError({field: _("El código de consulado son tres cifras.")})
+    if len((lugar or "").strip()) != 3:
+        raise ValidationError({field: _(
+            "Solo se indica consulado cuando la procedencia o el destino es un país "
+            "extranjero (código de país de tres cifras).")})
+
+
 def _movimiento(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: Contexto,
-                procedencia_destino: str = "") -> Movimiento:
+                procedencia_destino: str = "", consulado: str = "") -> Movimiento:
     movimiento = Movimiento.objects.create(
         habitante=habitante, tipo=Causa.tipo(causa), causa=causa, fecha=fecha,
-        procedencia_destino=procedencia_destino, datos=_snapshot(habitante),
+        procedencia_destino=procedencia_destino, consulado=consulado,
+        datos=_snapshot(habitante),
         domicilio=habitante.hoja.domicilio if habitante.hoja_id else None,
         hoja=habitante.hoja, documentos=ctx.documentos, observaciones=ctx.observaciones,
         clerk_id=getattr(ctx.acting_user, "pk", None),
@@ -283,12 +296,14 @@ def new_hoja(domicilio: Domicilio) -> HojaPadronal:
 
 def dar_de_alta(datos: dict, *, causa: str, fecha: datetime.date, domicilio: Domicilio,
                 ctx: Contexto, hoja: HojaPadronal | None = None, procedencia: str = "",
+                consulado: str = "",
                 residencia_permanente: bool = False) -> Habitante:
     """Inscribe a person: by birth, by change of residence (from another municipality or
     from abroad) or by omission."""
     if Causa.tipo(causa) != TipoMovimiento.ALTA:
         raise ValidationError({"causa": _("La causa no es de alta.")})
     ctx.check_adjuntos()
+    check_consulado(consulado, procedencia, "consulado")
     datos = validate_persona(datos, fecha)
     if causa == Causa.ALTA_NACIMIENTO and datos["fecha_nacimiento"] != fecha:
         raise ValidationError({"fecha": _("Un alta por nacimiento tiene la fecha del nacimiento.")})
@@ -310,7 +325,7 @@ def dar_de_alta(datos: dict, *, causa: str, fecha: datetime.date, domicilio: Dom
             habitante.renewal_due = _add_years(fecha, RENEWAL_YEARS)
         habitante.save(force_insert=True)
         movimiento = _movimiento(habitante, causa=causa, fecha=fecha, ctx=ctx,
-                                 procedencia_destino=procedencia)
+                                 procedencia_destino=procedencia, consulado=consulado)
         _open_period(habitante, movimiento, fecha)
         audit.record("padron.habitante.alta", user=ctx.acting_user, entity=_entity(),
                      obj=habitante, subject=habitante.documento, detail={"causa": causa})
@@ -335,7 +350,8 @@ def _bump(habitante: Habitante, fields: list[str]) -> None:
 
 
 def dar_de_baja(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: Contexto,
-                destino: str = "", expected_version: int | None = None) -> Habitante:
+                destino: str = "", consulado: str = "",
+                expected_version: int | None = None) -> Habitante:
     """Remove a person from the padrón (death, moving out, undue inscription, duplicate,
     caducidad). The history stays."""
     if Causa.tipo(causa) != TipoMovimiento.BAJA:
@@ -343,6 +359,7 @@ def dar_de_baja(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: 
     ctx.check_adjuntos()
     if fecha > timezone.localdate():
         raise ValidationError({"fecha": _("La fecha de la baja no puede ser futura.")})
+    check_consulado(consulado, destino, "consulado")
     with transaction.atomic():
         habitante = _locked(habitante, expected_version)
         if not habitante.is_registered:
@@ -359,7 +376,7 @@ def dar_de_baja(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: 
                 "Solo caduca la inscripción no renovada de quien debe renovarla, una vez "
                 "vencido el plazo.")})
         movimiento = _movimiento(habitante, causa=causa, fecha=fecha, ctx=ctx,
-                                 procedencia_destino=destino)
+                                 procedencia_destino=destino, consulado=consulado)
         _close_period(habitante, movimiento, fecha)
         habitante.is_registered = False
         habitante.fecha_baja = fecha

@@ -220,7 +220,7 @@ HABITANTE_COLUMNS = ("id", "nia", "nombre", "particula1", "apellido1", "particul
                      "requires_renewal", "renewal_due", "search_name", "version", "created_at",
                      "updated_at")
 MOVIMIENTO_COLUMNS = ("id", "habitante_id", "tipo", "causa", "fecha", "procedencia_destino",
-                      "datos", "domicilio_id", "hoja_id", "documentos", "observaciones",
+                      "consulado", "datos", "domicilio_id", "hoja_id", "documentos", "observaciones",
                       "clerk_id", "clerk_name", "ine_state", "created_at")
 PERIODO_COLUMNS = ("id", "habitante_id", "hoja_id", "domicilio_id", "seccion_id", "desde",
                    "hasta", "alta_id", "fin_id")
@@ -863,7 +863,7 @@ class PadronGenerator:
             created = timezone.make_aware(datetime.datetime.combine(
                 fecha, datetime.time(9, 0))) + datetime.timedelta(minutes=order)
             self.rows("movimiento").append((
-                movimiento_id, habitante_id, Causa.tipo(causa), causa, fecha, lugar, data,
+                movimiento_id, habitante_id, Causa.tipo(causa), causa, fecha, lugar, "", data,
                 address.domicilio_id, address.hoja_id, _documentos(causa), "", None,
                 CLERK_NAME, INE_STATE_PENDING if fecha >= first_of_last_month else INE_STATE_SENT,
                 created))

@@ -128,10 +128,15 @@ class AltaForm(MovimientoForm):
     causa = forms.ChoiceField(label=_("Causa del alta"), choices=[("", _("Elija…")), *Causa.altas()])
     procedencia = forms.CharField(label=_("Procedencia (municipio INE o país)"), max_length=5,
                                   required=False)
+    consulado = forms.CharField(
+        label=_("Consulado de procedencia (PERE)"), max_length=3, required=False,
+        help_text=_("Código INE del consulado, para españoles que llegan del extranjero "
+                    "inscritos en un consulado."))
     residencia_permanente = forms.BooleanField(
         label=_("Tiene autorización de residencia permanente"), required=False,
         help_text=_("Los extranjeros no comunitarios sin ella renuevan cada dos años (ENCSARP)."))
-    field_order = ["causa", "fecha", "procedencia", "residencia_permanente", "documentos",
+    field_order = ["causa", "fecha", "procedencia", "consulado", "residencia_permanente",
+                   "documentos",
                    "observaciones"]
 
 
@@ -139,8 +144,11 @@ class BajaForm(MovimientoForm):
     causa = forms.ChoiceField(label=_("Causa de la baja"), choices=[("", _("Elija…")), *Causa.bajas()])
     destino = forms.CharField(label=_("Destino (municipio INE o país)"), max_length=5,
                               required=False)
+    consulado = forms.CharField(
+        label=_("Consulado de destino (PERE)"), max_length=3, required=False,
+        help_text=_("Código INE del consulado en el que se inscribirá, si se va al extranjero."))
     version = forms.IntegerField(widget=forms.HiddenInput)
-    field_order = ["causa", "fecha", "destino", "documentos", "observaciones"]
+    field_order = ["causa", "fecha", "destino", "consulado", "documentos", "observaciones"]
 
 
 class ModificacionForm(PersonaForm, MovimientoForm):

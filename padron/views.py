@@ -122,7 +122,7 @@ def alta(request: HttpRequest) -> HttpResponse:
             habitante = actions.dar_de_alta(
                 persona.cleaned_data, causa=data["causa"], fecha=data["fecha"], domicilio=address,
                 hoja=hoja, ctx=_ctx(request, movimiento), procedencia=data["procedencia"],
-                residencia_permanente=data["residencia_permanente"])
+                consulado=data["consulado"], residencia_permanente=data["residencia_permanente"])
         except actions.DuplicateHabitante as exc:
             form_errors_to(persona, exc)
             return render(request, "padron/alta.html", {
@@ -157,7 +157,7 @@ def baja(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.dar_de_baja(habitante, causa=data["causa"], fecha=data["fecha"],
                                 ctx=_ctx(request, form), destino=data["destino"],
-                                expected_version=data["version"])
+                                consulado=data["consulado"], expected_version=data["version"])
         except ValidationError as exc:
             _spread_errors(exc, form)
         else:

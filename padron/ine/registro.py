@@ -917,6 +917,7 @@ def record_from_habitante(habitante, movimiento, *, cpro: str, cmun: str,
         raise error(_("el carácter «%(char)s» no existe en ISO-8859-1, el juego de caracteres "
                       "de los ficheros del INE") % {"char": exc.char}) from None
     values["cprop"], values["cmunp"] = _place(movimiento.procedencia_destino)
+    values["ccons"] = getattr(movimiento, "consulado", "") or ""
     record = HabitanteRecord(**values)
     try:
         write_record(record)

@@ -463,7 +463,7 @@ def _aplicar_baja_residencia(incidencia, ctx, hoja) -> Movimiento:
     causa = Causa.BAJA_EXTRANJERO if abroad else Causa.BAJA_CAMBIO_RESIDENCIA
     destino = record.cmunp if abroad else f"{record.cprop}{record.cmunp}"
     habitante = actions.dar_de_baja(habitante, causa=causa, fecha=record.fvar, ctx=ctx,
-                                    destino=destino)
+                                    destino=destino, consulado=record.ccons if abroad else "")
     return _last_movimiento(habitante)
 
 

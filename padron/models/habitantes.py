@@ -198,6 +198,10 @@ class Movimiento(models.Model):
     # Where the person came from / went to (INE codes), for altas and bajas by residence.
     procedencia_destino = models.CharField(_("municipio o país de procedencia o destino"),
                                            max_length=5, blank=True)
+    consulado = models.CharField(
+        _("consulado de procedencia o destino"), max_length=3, blank=True,
+        help_text=_("Código INE del consulado (PERE) cuando la procedencia o el destino es el "
+                    "extranjero y la persona está o estará inscrita en un consulado."))
     datos = models.JSONField(_("datos tras la operación"))
     domicilio = models.ForeignKey(Domicilio, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")

@@ -429,3 +429,26 @@ def test_a_large_file_is_written_through_disk_with_the_same_bytes(callejero, ctx
     assert on_disk.size == 3 * 556
     assert contenido(on_disk) == contenido(in_memory)
     assert intercambio.is_intact(on_disk)
+
+
+def test_a_consulado_goes_in_ccons_and_only_with_a_country(callejero, ctx):
+    """CCONS (552-554): the consulado (PERE) of a Spaniard arriving from abroad."""
+    domicilio = actions.domicilio_for(via=callejero["mayor"], number=9,
+                                      date=datetime.date(2024, 1, 5))
+    with pytest.raises(ValidationError, match="Solo se indica consulado"):
+        actions.dar_de_alta(persona(documento="11111111H"), causa=Causa.ALTA_CAMBIO_RESIDENCIA,
+                            fecha=datetime.date(2024, 1, 5), domicilio=domicilio, ctx=ctx,
+                            procedencia="03014", consulado="123")
+    with pytest.raises(ValidationError, match="tres cifras"):
+        actions.dar_de_alta(persona(documento="11111111H"), causa=Causa.ALTA_CAMBIO_RESIDENCIA,
+                            fecha=datetime.date(2024, 1, 5), domicilio=domicilio, ctx=ctx,
+                            procedencia="340", consulado="12A")
+    assert not Movimiento.objects.exists()
+    actions.dar_de_alta(persona(documento="11111111H"), causa=Causa.ALTA_CAMBIO_RESIDENCIA,
+                        fecha=datetime.date(2024, 1, 5), domicilio=domicilio, ctx=ctx,
+                        procedencia="340", consulado="123")
+    line = contenido(intercambio.generar_variaciones(datetime.date(2024, 1, 31)))
+    assert line[546:554] == b"66340123"  # CPROP 66 (abroad), CMUNP country, CCONS
+    record = registro.read_file(line, filename="V", expected_cpro="03",
+                                expected_cmun="002")[0]
+    assert (record.cprop, record.cmunp, record.ccons) == ("66", "340", "123")
