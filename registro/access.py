@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from registro.models import Anexo, Asiento, Festivo, UnidadOrganica
+from registro.models import Anexo, Asiento, Festivo, IntercambioRecibido, UnidadOrganica
 
 
 def get_asiento_for(request: HttpRequest, pk: int) -> Asiento:
@@ -34,4 +34,11 @@ def get_festivo_for(request: HttpRequest, pk: int) -> Festivo:
     try:
         return Festivo.objects.get(pk=pk)
     except Festivo.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_recibido_for(request: HttpRequest, pk: int) -> IntercambioRecibido:
+    try:
+        return IntercambioRecibido.objects.select_related("asiento").get(pk=pk)
+    except IntercambioRecibido.DoesNotExist as exc:
         raise Http404 from exc

@@ -9,6 +9,7 @@ class RegistroConfig(AppConfig):
 
     def ready(self) -> None:
         from provincial.documents import kinds
+        from registro import tasks  # noqa: F401 - registers the job kinds
         from tenants import sections
         from tenants.sections import Section
 

@@ -41,14 +41,15 @@ class EstadoIntercambio(models.TextChoices):
 
 E = EstadoIntercambio
 # Allowed transitions of the exchange. Outgoing: pendiente → enviado → ACK/error; after
-# the ACK the destination accepts, rejects or returns it; an error, a rejection or a
+# the ACK the destination accepts, rejects or returns it (a rejection may also arrive
+# before its ACK, which is not guaranteed to reach us first); an error, a rejection or a
 # return may be corrected and sent again (reenvío). Incoming: recibido → aceptado /
 # rechazado (the rejection goes back to the origin).
 TRANSICIONES_INTERCAMBIO: dict[str, frozenset[str]] = {
     E.NINGUNO: frozenset({E.PENDIENTE_ENVIO, E.RECIBIDO}),
     E.PENDIENTE_ENVIO: frozenset({E.ENVIADO}),
-    E.ENVIADO: frozenset({E.ACK, E.ERROR}),
-    E.REENVIADO: frozenset({E.ACK, E.ERROR}),
+    E.ENVIADO: frozenset({E.ACK, E.ERROR, E.RECHAZADO}),
+    E.REENVIADO: frozenset({E.ACK, E.ERROR, E.RECHAZADO}),
     E.ACK: frozenset({E.ACEPTADO, E.RECHAZADO, E.DEVUELTO}),
     E.ERROR: frozenset({E.REENVIADO}),
     E.RECHAZADO: frozenset({E.REENVIADO}),

@@ -12,7 +12,7 @@ from registro.choices import (
     TipoDocumento,
     TipoPersona,
 )
-from registro.models import Festivo, UnidadOrganica
+from registro.models import Festivo, IntercambioRecibido, UnidadOrganica, dir3_validator
 
 
 class DateInput(forms.DateInput):
@@ -184,3 +184,51 @@ class LibroForm(forms.Form):
             elif (data["hasta"] - data["desde"]).days > 366:
                 self.add_error("hasta", _("El periodo no puede pasar de un año."))
         return data
+
+
+class EnviarSIRForm(forms.Form):
+    destino_dir3 = forms.CharField(
+        label=_("Código DIR3 de la oficina de destino"), max_length=9, min_length=9,
+        help_text=_("Oficina de registro de la otra administración (p. ej. O00001234 o "
+                    "L01030535)."), widget=forms.TextInput(attrs={"autocapitalize": "characters",
+                                                                  "spellcheck": "false"}))
+    destino_nombre = forms.CharField(label=_("Nombre del destino"), max_length=80,
+                                     required=False)
+    unidad_destino_dir3 = forms.CharField(label=_("Unidad de tramitación de destino (DIR3)"),
+                                          max_length=21, required=False)
+
+    def clean_destino_dir3(self) -> str:
+        value = self.cleaned_data["destino_dir3"].strip().upper()
+        dir3_validator(value)
+        return value
+
+    def clean_unidad_destino_dir3(self) -> str:
+        value = self.cleaned_data["unidad_destino_dir3"].strip().upper()
+        if value:
+            dir3_validator(value)
+        return value
+
+
+class SubirSICRESForm(forms.Form):
+    fichero = forms.FileField(
+        label=_("Fichero SICRES 3.0"),
+        help_text=_("Fichero de intercambio (Fichero_Intercambio_SICRES_3) o mensaje "
+                    "(De_Mensaje) en XML."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}))
+
+
+class RechazarForm(forms.Form):
+    motivo = forms.CharField(
+        label=_("Motivo del rechazo"), max_length=2000,
+        help_text=_("Llega al origen en sus primeros 80 caracteres (límite de SICRES 3.0); "
+                    "el texto completo queda aquí."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BandejaFiltroForm(forms.Form):
+    estado = forms.ChoiceField(label=_("Estado"), required=False,
+                               choices=[("", _("Todos")),
+                                        *IntercambioRecibido.Estado.choices])
+    texto = forms.CharField(label=_("Texto"), required=False, max_length=100,
+                            widget=forms.TextInput(attrs={
+                                "placeholder": _("identificador, origen, resumen…")}))

@@ -136,6 +136,11 @@ class Asiento(models.Model):
                                                  blank=True)
     intercambio_detalle = models.CharField(_("detalle del intercambio"), max_length=1024,
                                            blank=True)
+    destino_sir_dir3 = models.CharField(_("entidad registral de destino (SIR)"), max_length=21,
+                                        blank=True)
+    destino_sir_nombre = models.CharField(_("destino (SIR)"), max_length=80, blank=True)
+    unidad_destino_sir_dir3 = models.CharField(_("unidad de tramitación de destino (SIR)"),
+                                               max_length=21, blank=True)
     idempotency_key = models.CharField(_("clave de idempotencia"), max_length=100, null=True,
                                        blank=True, unique=True)
     # Users live in the public schema: kept by id and name, as IssuedDocument does.
@@ -269,3 +274,83 @@ class Distribucion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asiento} → {self.unidad}"
+
+
+class HistorialIntercambio(models.Model):
+    """Each change of state of an asiento's SIR exchange, with when and who."""
+
+    asiento = models.ForeignKey(Asiento, on_delete=models.PROTECT, related_name="historial_sir")
+    estado_anterior = models.CharField(_("estado anterior"), max_length=16, blank=True,
+                                       choices=EstadoIntercambio.choices)
+    estado = models.CharField(_("estado"), max_length=16, choices=EstadoIntercambio.choices)
+    detalle = models.CharField(_("detalle"), max_length=1024, blank=True)
+    usuario_nombre = models.CharField(_("usuario"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("fecha"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cambio de estado del intercambio")
+        verbose_name_plural = _("historial del intercambio")
+        ordering = ["asiento", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.asiento} {self.estado_anterior} → {self.estado}"
+
+
+def recibido_upload_to(instance: IntercambioRecibido, filename: str) -> str:
+    return f"registro/{connection.schema_name}/sir/{timezone.now():%Y/%m}/{instance.sha256}.xml"
+
+
+class IntercambioRecibido(models.Model):
+    """A SICRES 3.0 file that arrived (inbox or clerk upload): a fichero de intercambio
+    waiting in the bandeja to be accepted or rejected, or a mensaje about one of our own
+    sent asientos. The SHA-256 of the bytes is unique: a file seen twice is one row."""
+
+    class Tipo(models.TextChoices):
+        FICHERO = "fichero", _("Fichero de intercambio")
+        MENSAJE = "mensaje", _("Mensaje")
+
+    class Estado(models.TextChoices):
+        PENDIENTE = "pendiente", _("Pendiente")
+        ACEPTADO = "aceptado", _("Aceptado")
+        RECHAZADO = "rechazado", _("Rechazado")
+        PROCESADO = "procesado", _("Procesado")
+
+    tipo = models.CharField(_("tipo"), max_length=8, choices=Tipo.choices)
+    estado = models.CharField(_("estado"), max_length=10, choices=Estado.choices,
+                              default=Estado.PENDIENTE)
+    nombre_fichero = models.CharField(_("nombre del fichero"), max_length=200)
+    fichero = models.FileField(_("fichero"), upload_to=recibido_upload_to, max_length=255)
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64, unique=True)
+    tamano = models.PositiveIntegerField(_("tamaño en bytes"))
+    identificador_intercambio = models.CharField(_("identificador de intercambio"),
+                                                 max_length=33, db_index=True)
+    tipo_anotacion = models.CharField(_("tipo de anotación o mensaje"), max_length=2,
+                                      blank=True)
+    origen_dir3 = models.CharField(_("entidad registral de origen"), max_length=21)
+    origen_nombre = models.CharField(_("nombre del origen"), max_length=80, blank=True)
+    numero_registro_origen = models.CharField(_("número de registro en origen"),
+                                              max_length=20, blank=True)
+    resumen = models.CharField(_("resumen"), max_length=1024, blank=True)
+    asiento = models.ForeignKey(Asiento, verbose_name=_("asiento"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="recibidos_sir")
+    motivo_rechazo = models.TextField(_("motivo del rechazo"), blank=True)
+    recibido_por = models.CharField(_("recibido por"), max_length=150, blank=True,
+                                    help_text=_("Vacío si llegó por el buzón del transporte."))
+    resuelto_por = models.CharField(_("resuelto por"), max_length=150, blank=True)
+    resuelto_en = models.DateTimeField(_("resuelto el"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recibido el"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("intercambio recibido")
+        verbose_name_plural = _("bandeja SIR")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(estado="rechazado") | ~Q(motivo_rechazo=""),
+                name="registro_recibido_rechazo_con_motivo"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                                   name="registro_recibido_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} {self.identificador_intercambio}"

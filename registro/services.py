@@ -43,6 +43,7 @@ from registro.models import (
     Asiento,
     ContadorRegistro,
     Distribucion,
+    HistorialIntercambio,
     Interesado,
     UnidadOrganica,
 )
@@ -461,6 +462,9 @@ def cambiar_estado_intercambio(asiento: Asiento, nuevo: str, *, detalle: str = "
             asiento.identificador_intercambio = identificador
             fields.append("identificador_intercambio")
         asiento.save(update_fields=fields)
+        HistorialIntercambio.objects.create(asiento=asiento, estado_anterior=actual,
+                                            estado=nuevo, detalle=detalle[:1024],
+                                            usuario_nombre=_user_fields(acting_user)[1])
         audit.record("registro.intercambio.estado", user=acting_user, entity=_entity(),
                      obj=asiento, detail={"de": actual, "a": nuevo, "detalle": detalle[:200]})
     return asiento

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from provincial.documents.services import current_entity
 from registro import services
 from registro.calendario import MADRID
 from registro.choices import Canal, EstadoIntercambio, Libro, TipoDocumento, TipoPersona
-from registro.models import Asiento, ContadorRegistro, UnidadOrganica
+from registro.models import DIR3_REGEX, Asiento, ContadorRegistro, UnidadOrganica
 from registro.services import AnexoData, InteresadoData, RegistroError
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
@@ -236,6 +237,31 @@ def _persona_data(seg, suffix: str, *, representante: bool) -> InteresadoData | 
         es_representante=representante, **contacto)
 
 
+def leer_fichero(data: bytes) -> etree._Element:
+    """Parse an incoming fichero de intercambio safely, validate it against the XSD and
+    check every anexo against its Hash; RegistroError (Spanish) if anything is wrong."""
+    root = _parse(data, "SICRES3_INTERCAMBIO_APL.xsd")
+    _anexos_de(root)
+    return root
+
+
+def _anexos_de(root: etree._Element) -> list[AnexoData]:
+    anexos = []
+    for seg in root.findall("De_Anexo"):
+        nombre = _text(seg, "Nombre_Fichero_Anexado")
+        if seg.find("Anexo") is None:
+            raise RegistroError(_("El anexo «%(n)s» llega sin contenido.") % {"n": nombre})
+        contenido = base64.b64decode(_text(seg, "Anexo"))
+        esperado = base64.b64decode(_text(seg, "Hash"))
+        if hashlib.sha256(contenido).digest() != esperado:
+            raise RegistroError(_("El anexo «%(n)s» no coincide con su huella (Hash): el "
+                                  "fichero está dañado.") % {"n": nombre})
+        anexos.append(AnexoData(nombre=nombre, contenido=contenido,
+                                tipo_documental=_text(seg, "Tipo_Documento"),
+                                validez=_text(seg, "Validez_Documento")))
+    return anexos
+
+
 def importar(data: bytes, *, acting_user=None) -> Asiento:
     """Register an incoming fichero de intercambio as an entrada (canal SIR), state
     «recibido». The same Identificador_Intercambio imported twice gives one asiento."""
@@ -250,19 +276,7 @@ def importar(data: bytes, *, acting_user=None) -> Asiento:
             persona = _persona_data(seg, suffix, representante=rep)
             if persona is not None:
                 personas.append(persona)
-    anexos = []
-    for seg in root.findall("De_Anexo"):
-        nombre = _text(seg, "Nombre_Fichero_Anexado")
-        if seg.find("Anexo") is None:
-            raise RegistroError(_("El anexo «%(n)s» llega sin contenido.") % {"n": nombre})
-        contenido = base64.b64decode(_text(seg, "Anexo"))
-        esperado = base64.b64decode(_text(seg, "Hash"))
-        if hashlib.sha256(contenido).digest() != esperado:
-            raise RegistroError(_("El anexo «%(n)s» no coincide con su huella (Hash): el "
-                                  "fichero está dañado.") % {"n": nombre})
-        anexos.append(AnexoData(nombre=nombre, contenido=contenido,
-                                tipo_documental=_text(seg, "Tipo_Documento"),
-                                validez=_text(seg, "Validez_Documento")))
+    anexos = _anexos_de(root)
     codigo_unidad = _text(destino, "Codigo_Unidad_Tramitacion_Destino")
     unidad = UnidadOrganica.objects.filter(codigo_dir3=codigo_unidad, activa=True).first() \
         if codigo_unidad else None
@@ -333,25 +347,113 @@ def procesar_mensaje(data: bytes, *, acting_user=None) -> Asiento:
 def enviar(asiento: Asiento, *, destino_codigo: str, destino_nombre: str = "",
            unidad_destino_codigo: str = "", acting_user=None, transporte=None) -> Asiento:
     """Send (or send again, after an error, rejection or return) an asiento through the
-    transport, moving its exchange state: pendiente de envío → enviado, or → reenviado."""
+    transport, moving its exchange state: pendiente de envío → enviado, or → reenviado.
+
+    The identifier is taken (and the asiento put «pendiente de envío») in its own
+    transaction before the carrier is called: if the carrier fails, the asiento stays
+    pending with its identifier and the next attempt reuses it.
+    """
     from registro.transporte import transporte as default_transporte
 
+    destino_codigo = (destino_codigo or "").strip().upper()
+    if not re.fullmatch(DIR3_REGEX, destino_codigo):
+        raise RegistroError(_("El código DIR3 de destino «%(c)s» no es válido (una o dos "
+                              "letras y cifras, 9 caracteres).") % {"c": destino_codigo})
+    if destino_codigo == current_entity().dir3_code:
+        raise RegistroError(_("El destino es esta misma entidad: por SIR se envía a otra "
+                              "administración."))
     carrier = transporte or default_transporte()
     if asiento.is_anulado:
         raise RegistroError(_("Un asiento anulado no se envía."))
     reenvio = asiento.estado_intercambio in (EstadoIntercambio.ERROR,
                                              EstadoIntercambio.RECHAZADO,
                                              EstadoIntercambio.DEVUELTO)
-    if not reenvio:
+    if asiento.estado_intercambio == EstadoIntercambio.NINGUNO:
         identificador = nuevo_identificador(current_entity().dir3_code)
         asiento = services.cambiar_estado_intercambio(
             asiento, EstadoIntercambio.PENDIENTE_ENVIO, identificador=identificador,
-            acting_user=acting_user)
+            detalle=_("Destino %(d)s") % {"d": destino_codigo}, acting_user=acting_user)
+    elif not reenvio and asiento.estado_intercambio != EstadoIntercambio.PENDIENTE_ENVIO:
+        raise RegistroError(_("El asiento ya se ha enviado por SIR (estado «%(e)s»).")
+                            % {"e": asiento.get_estado_intercambio_display()})
+    Asiento.objects.filter(pk=asiento.pk).update(
+        destino_sir_dir3=destino_codigo, destino_sir_nombre=destino_nombre[:80],
+        unidad_destino_sir_dir3=(unidad_destino_codigo or "").strip().upper()[:21])
+    asiento.refresh_from_db()
     contenido = exportar(asiento, destino_codigo=destino_codigo,
                          destino_nombre=destino_nombre,
-                         unidad_destino_codigo=unidad_destino_codigo,
+                         unidad_destino_codigo=asiento.unidad_destino_sir_dir3,
                          tipo_anotacion=TipoAnotacion.REENVIO if reenvio else TipoAnotacion.ENVIO)
-    carrier.enviar(f"{asiento.identificador_intercambio}.xml", contenido)
+    try:
+        carrier.enviar(f"{asiento.identificador_intercambio}.xml", contenido)
+    except OSError as exc:
+        raise RegistroError(_("El transporte SIR no ha aceptado el fichero (%(e)s); el "
+                              "asiento queda como estaba y puede enviarse de nuevo.")
+                            % {"e": exc.strerror or type(exc).__name__}) from exc
     return services.cambiar_estado_intercambio(
         asiento, EstadoIntercambio.REENVIADO if reenvio else EstadoIntercambio.ENVIADO,
-        acting_user=acting_user)
+        detalle=_("Destino %(d)s") % {"d": destino_codigo}, acting_user=acting_user)
+
+
+def fichero_enviado(asiento: Asiento) -> bytes:
+    """The fichero de intercambio of an asiento sent (or about to be sent) through SIR,
+    rebuilt with its identifier and destination, for the clerk to download."""
+    if not (asiento.identificador_intercambio and asiento.destino_sir_dir3):
+        raise RegistroError(_("El asiento no se ha enviado por SIR."))
+    reenvio = asiento.estado_intercambio == EstadoIntercambio.REENVIADO
+    return exportar(asiento, destino_codigo=asiento.destino_sir_dir3,
+                    destino_nombre=asiento.destino_sir_nombre,
+                    unidad_destino_codigo=asiento.unidad_destino_sir_dir3,
+                    identificador=asiento.identificador_intercambio,
+                    tipo_anotacion=TipoAnotacion.REENVIO if reenvio else TipoAnotacion.ENVIO)
+
+
+def rechazo(data: bytes, *, motivo: str) -> bytes:
+    """The rejection of a received fichero de intercambio, to send back to its origin.
+
+    SICRES 3.0 has no rejection *mensaje*: the De_Mensaje codes are 01 ACK, 02 ERROR and
+    03 CONFIRMACIÓN (an ERROR means the file could not be processed, not that the
+    destination refuses the asiento). A rejection is the fichero de intercambio itself
+    returned to the entidad registral de inicio with Tipo_Anotacion 04 (rechazo) and the
+    reason in Descripcion_Tipo_Anotacion (80 characters: the full reason stays in our
+    bandeja), as AL-SIGM and REGWEB3 do.
+    """
+    root = leer_fichero(data)
+    entity = current_entity()
+    control = root.find("De_Internos_Control")
+    inicio = _text(control, "Codigo_Entidad_Registral_Inicio")
+    inicio_nombre = _text(control, "Decodificacion_Entidad_Registral_Inicio")
+    origen = root.find("De_Origen_o_Remitente")
+    destino = root.find("De_Destino")
+    for seg in (origen, destino):
+        for child in list(seg):
+            if child.tag.startswith(("Codigo_Entidad", "Decodificacion_Entidad")):
+                seg.remove(child)
+    codigo = etree.Element("Codigo_Entidad_Registral_Origen")
+    codigo.text = entity.dir3_code
+    nombre = etree.Element("Decodificacion_Entidad_Registral_Origen")
+    nombre.text = entity.name[:80]
+    origen.insert(0, nombre)
+    origen.insert(0, codigo)
+    codigo = etree.Element("Codigo_Entidad_Registral_Destino")
+    codigo.text = inicio
+    destino.insert(0, codigo)
+    if inicio_nombre:
+        nombre = etree.Element("Decodificacion_Entidad_Registral_Destino")
+        nombre.text = inicio_nombre
+        destino.insert(1, nombre)
+    control.find("Tipo_Anotacion").text = TipoAnotacion.RECHAZO
+    descripcion = control.find("Descripcion_Tipo_Anotacion")
+    if descripcion is None:
+        descripcion = etree.Element("Descripcion_Tipo_Anotacion")
+        control.find("Tipo_Anotacion").addnext(descripcion)
+    descripcion.text = " ".join(motivo.split())[:80]
+    _add_aplicacion(control)
+    validar(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _add_aplicacion(control: etree._Element) -> None:
+    version = control.find("Aplicacion_Version_Emisora")
+    if version is not None:
+        version.text = APLICACION_VERSION

@@ -23,6 +23,9 @@ class Transporte(Protocol):
     def recibir(self) -> Iterator[tuple[str, bytes]]:
         """Files waiting in the inbox; each is removed once yielded and processed."""
 
+    def apartar(self, nombre: str, contenido: bytes, motivo: str) -> None:
+        """Keep aside a received file that could not be processed, with the reason."""
+
 
 class CarpetaTransporte:
     """File drop under REGISTRO_SIR_DIR (default MEDIA_ROOT/sir): <schema>/salida and
@@ -40,6 +43,15 @@ class CarpetaTransporte:
         partial = self.salida / f".{safe}.partial"
         partial.write_bytes(contenido)
         partial.replace(self.salida / safe)
+
+    def apartar(self, nombre: str, contenido: bytes, motivo: str) -> None:
+        # entrada/error/ is not read by `recibir`: an operator looks at it, fixes the
+        # cause and moves the file back into entrada/.
+        carpeta = self.entrada / "error"
+        carpeta.mkdir(parents=True, exist_ok=True)
+        safe = Path(nombre).name
+        (carpeta / safe).write_bytes(contenido)
+        (carpeta / f"{safe}.motivo.txt").write_text(motivo + "\n", encoding="utf-8")
 
     def recibir(self) -> Iterator[tuple[str, bytes]]:
         if not self.entrada.exists():

@@ -19,12 +19,13 @@ from provincial import audit
 from provincial.documents import services as documents
 from registro import calendario, libro, queries, services
 from registro.access import get_anexo_for, get_asiento_for, get_festivo_for, get_unidad_for
-from registro.choices import Libro
+from registro.choices import EstadoIntercambio, Libro
 from registro.forms import (
     AnularForm,
     AsientoForm,
     BusquedaForm,
     DistribuirForm,
+    EnviarSIRForm,
     FestivoForm,
     InteresadoForm,
     LibroForm,
@@ -33,6 +34,11 @@ from registro.forms import (
 )
 from registro.models import Asiento, Festivo, UnidadOrganica
 from registro.services import AnexoData, InteresadoData, RegistroError
+
+# Exchange states from which the clerk may send (or send again) through SIR.
+ENVIABLES = frozenset({EstadoIntercambio.NINGUNO, EstadoIntercambio.PENDIENTE_ENVIO,
+                       EstadoIntercambio.ERROR, EstadoIntercambio.RECHAZADO,
+                       EstadoIntercambio.DEVUELTO})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -112,7 +118,14 @@ def detalle(request: HttpRequest, pk: int) -> HttpResponse:
         "justificante": IssuedDocument.objects.filter(
             kind=services.JUSTIFICANTE_KIND, object_type=Asiento._meta.label,
             object_id=str(asiento.pk)).first(),
-        "anular_form": AnularForm(), "distribuir_form": DistribuirForm()})
+        "anular_form": AnularForm(), "distribuir_form": DistribuirForm(),
+        "historial_sir": asiento.historial_sir.all(),
+        "puede_enviar": not asiento.is_anulado and asiento.estado_intercambio in ENVIABLES,
+        "enviar_form": EnviarSIRForm(initial={
+            "destino_dir3": asiento.destino_sir_dir3,
+            "destino_nombre": asiento.destino_sir_nombre,
+            "unidad_destino_dir3": asiento.unidad_destino_sir_dir3}),
+        "recibido_sir": asiento.recibidos_sir.first()})
 
 
 def anexo(request: HttpRequest, pk: int, anexo_pk: int) -> FileResponse:
