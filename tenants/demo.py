@@ -126,7 +126,32 @@ def load(stdout=None) -> dict[str, Entity]:
                                               defaults={"label": "Presidencia"})
     _memberships(entities, admin)
     _padron(entities, say)
+    _eadmin(entities, say)
+    from soporte import demo as soporte_demo
+
+    created = soporte_demo.populate_province(stdout=stdout)
+    if created:
+        say(f"  Soporte: {created} incidencias de ejemplo\n")
     return entities
+
+
+def _eadmin(entities: dict[str, Entity], say) -> None:
+    """Registro (organigram, holidays, asientos) and sede (procedures, tablón) of each demo
+    entity with the e-administración service."""
+    from django_tenants.utils import schema_context
+
+    from registro import demo as registro_demo
+    from sede import demo as sede_demo
+
+    for entity in entities.values():
+        if not Adhesion.objects.filter(entity=entity, state=AdhesionState.APPROVED,
+                                       service__code__in=["eadmin", "eadmin-simplificada"]
+                                       ).exists():
+            continue
+        with schema_context(entity.schema_name):
+            registro_demo.populate(entity, seed=zlib.crc32(entity.slug.encode()) % 10_000)
+            sede_demo.populate(entity)
+        say(f"  {entity.name}: registro y sede electrónica de ejemplo\n")
 
 
 def _padron(entities: dict[str, Entity], say) -> None:

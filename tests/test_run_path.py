@@ -67,6 +67,12 @@ def test_dev_run_serves_the_demo_province_on_embedded_servers(tmp_path):
         status, body = _get(port, "/", "castalla.localhost")
         assert status == 200
         assert "Castalla" in body.decode()
+        # ... with the demo's sede (procedures, tablón) and registro and soporte data.
+        status, body = _get(port, "/sede/procedimientos/", "castalla.localhost")
+        assert status == 200, body[:500]
+        assert "Instancia general" in body.decode()
+        status, body = _get(port, "/sede/tablon/", "castalla.localhost")
+        assert status == 200
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
