@@ -149,3 +149,16 @@ def test_diligencia_certifies_the_period_and_is_verifiable(province, in_a):
     verified = Client(HTTP_HOST=HOST_A).get("/sede/verificar/", {"csv": csv})
     assert verified.status_code == 200
     assert "Diligencia de exposición en el tablón" in verified.content.decode()
+
+
+def test_demo_populates_catalogue_and_tablon_once(province, in_a):
+    from sede import demo
+
+    demo.populate(province.a)
+    demo.populate(province.a)
+    assert Procedimiento.objects.count() == 8
+    assert Edicto.objects.published().count() == 2
+    assert Edicto.objects.archived().count() == 2
+    vado = Procedimiento.objects.get(code="VADO")
+    vado.full_clean()
+    assert vado.has_specific_form

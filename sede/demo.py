@@ -1,0 +1,87 @@
+"""Demo data of the sede, called by the demo loader inside each entity's schema:
+a procedures catalogue and a tablón with two current and two archived edictos.
+Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from sede.choices import SentidoSilencio, TipoFormulario
+from sede.models import Edicto, Procedimiento
+
+E, D, NA = SentidoSilencio.ESTIMATORIO, SentidoSilencio.DESESTIMATORIO, SentidoSilencio.NO_APLICA
+
+PROCEDIMIENTOS = [
+    ("INSTANCIA", "Instancia general",
+     "Cualquier solicitud, escrito o comunicación dirigida al ayuntamiento que no tenga "
+     "un procedimiento específico.", "", "3 meses", D, "", "Alcaldía", None),
+    ("VOLANTE", "Volante de empadronamiento",
+     "Documento informativo de la inscripción en el padrón municipal. Desde su carpeta "
+     "puede obtener el suyo al momento.", "Estar inscrito/a en el padrón.", "Inmediato",
+     NA, "", "Alcaldía", None),
+    ("VADO", "Licencia de vado permanente",
+     "Autorización para reservar la entrada y salida de vehículos a través de la acera.",
+     "Plano de situación.\nFotografía de la entrada.\nJustificante de pago de la tasa.",
+     "3 meses", E, "45,00 € anuales (Ordenanza fiscal n.º 7)", "Junta de Gobierno Local",
+     [{"name": "matricula", "label": "Matrícula del vehículo", "required": True},
+      {"name": "situacion", "label": "Dirección del vado", "required": True}]),
+    ("OBRAMENOR", "Comunicación previa de obra menor",
+     "Obras de escasa entidad que no afectan a la estructura ni a la fachada del edificio.",
+     "Descripción y presupuesto de la obra.", "15 días", E,
+     "Impuesto sobre construcciones: 3,2 % del presupuesto", "Alcaldía",
+     [{"name": "emplazamiento", "label": "Emplazamiento de la obra", "required": True},
+      {"name": "presupuesto", "label": "Presupuesto (euros)", "required": True}]),
+    ("OVP", "Ocupación de la vía pública con terrazas",
+     "Autorización para instalar mesas y sillas en la vía pública.",
+     "Croquis de la ocupación.\nSeguro de responsabilidad civil.", "1 mes", D,
+     "Según metros cuadrados (Ordenanza fiscal n.º 12)", "Alcaldía", None),
+    ("RESPPAT", "Reclamación de responsabilidad patrimonial",
+     "Indemnización por daños causados por el funcionamiento de los servicios públicos "
+     "(arts. 32 y siguientes de la Ley 40/2015).",
+     "Descripción de los hechos, evaluación económica del daño y pruebas.", "6 meses", D,
+     "", "Pleno", None),
+    ("AYUDAEMERG", "Ayudas de emergencia social",
+     "Ayudas económicas para necesidades básicas de personas en situación de vulnerabilidad.",
+     "Informe de los servicios sociales.\nJustificantes de ingresos.", "3 meses", D, "",
+     "Alcaldía", None),
+    ("QUEJA", "Quejas y sugerencias",
+     "Comunique una queja o una propuesta de mejora de los servicios municipales.", "",
+     "1 mes", NA, "", "Secretaría", None),
+]
+
+
+def populate(entity) -> None:
+    """Fill the current schema (the entity's) with the demo catalogue and tablón."""
+    for code, name, description, requisitos, plazo, silencio, tasa, organo, campos in \
+            PROCEDIMIENTOS:
+        Procedimiento.objects.get_or_create(code=code, defaults={
+            "name": name, "description": description, "requisitos": requisitos,
+            "plazo_resolucion": plazo, "sentido_silencio": silencio, "tasa": tasa,
+            "organo": organo, "campos": campos or [],
+            "tipo_formulario": TipoFormulario.ESPECIFICO if campos
+            else TipoFormulario.INSTANCIA_GENERAL})
+    if Edicto.objects.exists():
+        return
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    edictos = [
+        ("Aprobación inicial del presupuesto municipal", "Pleno", -10, 10,
+         "El Pleno aprobó inicialmente el presupuesto general. Durante quince días hábiles "
+         "los interesados pueden examinarlo y presentar reclamaciones (art. 169 TRLRHL)."),
+        ("Exposición pública del padrón de la tasa de basuras", "Alcaldía", -3, 27,
+         "Queda expuesto al público el padrón de la tasa de recogida de residuos. Los "
+         "interesados pueden presentar recurso de reposición en el plazo de un mes."),
+        (f"Lista definitiva de admitidos: auxiliar administrativo de {entity.name}",
+         "Alcaldía", -60, -30,
+         "Se publica la lista definitiva de personas admitidas y excluidas en el proceso "
+         "selectivo."),
+        ("Convocatoria de subvenciones a asociaciones culturales", "Junta de Gobierno Local",
+         -90, -45, "Bases de la convocatoria de subvenciones en régimen de concurrencia "
+         "competitiva para asociaciones culturales del municipio."),
+    ]
+    Edicto.objects.bulk_create([
+        Edicto(title=title, organo=organo, body=body, publish_from=now + start * day,
+               publish_until=now + end * day)
+        for title, organo, start, end, body in edictos])

@@ -1,0 +1,150 @@
+"""In a real browser (Debian's Chromium through Playwright), against a server process:
+identify with the development method, file an instancia general with an attachment,
+download the justificante and verify its CSV on the sede. Saves the screenshots of
+docs/screenshots/sede-*.png."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, database_url_for_subprocess, pdf
+from tests.sede.conftest import pdf_bytes
+from tests.test_documents import pdf_text
+
+CHROMIUM = "/usr/bin/chromium"
+HOST = "sedeprueba.localhost"
+SHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sede_entity(province, django_db_blocker):
+    """An entity of its own with the sede (committed, for the server process), so what
+    the browser files does not show up in other tests' entities."""
+    from django_tenants.utils import schema_context
+
+    from sede import demo
+    from tenants import actions
+    from tenants.choices import EntityKind
+    from tenants.demo import _cif_for
+    from tenants.models import Service
+
+    with django_db_blocker.unblock():
+        entity = actions.provision_entity(
+            name="Ajuntament de Pruebas de la Sede", slug="sedeprueba",
+            kind=EntityKind.AYUNTAMIENTO, ine_code="030187", dir3_code="L01030187",
+            cif=_cif_for("03018"), province="Alicante", domains=[HOST], population=12000,
+            population_year=2024, acting_user=province.provincial_admin).entity
+        adhesion = actions.request_adhesion(entity, Service.objects.get(code="eadmin"),
+                                            acting_user=province.provincial_admin,
+                                            acceptance_document=pdf())
+        actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
+        with schema_context(entity.schema_name):
+            demo.populate(entity)
+    return entity
+
+
+@pytest.fixture(scope="module")
+def server(sede_entity, django_db_blocker):
+    from django.conf import settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with django_db_blocker.unblock():
+        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
+               "REDIS_URL": settings.REDIS_URL}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(urllib.request.Request(
+                f"http://127.0.0.1:{port}/sede/", headers={"Host": HOST}), timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield f"http://{HOST}:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run",
+            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+        yield instance
+        instance.close()
+
+
+def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    attachment = tmp_path / "plano.pdf"
+    attachment.write_bytes(pdf_bytes("Plano de situación"))
+
+    phone = browser.new_page(viewport={"width": 360, "height": 780})
+    phone.goto(f"{server}/sede/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(SHOTS / "sede-home-360.png"), full_page=True)
+    phone.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(f"{server}/sede/")
+    assert page.locator("h1").inner_text() == "Sede electrónica de Ajuntament de Pruebas de la Sede"
+    page.screenshot(path=str(SHOTS / "sede-home.png"), full_page=True)
+
+    page.get_by_role("link", name=re.compile("^Instancia general")).first.click()
+    page.wait_for_url(re.compile(r"/sede/identificarse/"))
+    page.get_by_label("DNI o NIE").fill("12345678Z")
+    page.locator("#id_nombre").fill("María")
+    page.get_by_label("Primer apellido").fill("García")
+    page.get_by_label("Segundo apellido").fill("López")
+    page.get_by_role("button", name="Identificarme").click()
+    page.wait_for_url(re.compile(r"/sede/instancia-general/$"))
+
+    page.get_by_label("Correo electrónico para el acuse de recibo").fill("maria@example.org")
+    page.get_by_label("Expone").fill("Que quiero instalar un vado en mi cochera.")
+    page.get_by_label("Solicita").fill("Que se me conceda la licencia de vado.")
+    page.get_by_label("Documentos adjuntos").set_input_files(str(attachment))
+    page.get_by_role("button", name="Revisar la solicitud").click()
+    page.wait_for_url(re.compile(r"/sede/presentar/"))
+    assert "plano.pdf" in page.content()
+    page.get_by_role("button", name="Enviar").click()
+    page.wait_for_url(re.compile(r"/sede/carpeta/presentaciones/\d+/$"))
+    number = page.locator(".sede-number").inner_text()
+    assert re.fullmatch(r"\d{4}/E/\d{6}", number)
+    page.screenshot(path=str(SHOTS / "sede-justificante.png"), full_page=True)
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Descargar el justificante (PDF)").click()
+    content = Path(info.value.path()).read_bytes()
+    text = pdf_text(content)
+    assert number in text
+    assert "plano.pdf" in text
+    csv = re.search(r"CSV(-[A-Z2-7]{4}){6}", text).group(0)
+
+    page.goto(f"{server}/sede/verificar/")
+    page.get_by_label("Código seguro de verificación (CSV)").fill(csv)
+    page.get_by_role("button", name="Verificar").click()
+    assert "Documento auténtico" in page.content()
+    assert number in page.content()
+    page.screenshot(path=str(SHOTS / "sede-verificacion.png"), full_page=True)
+    page.close()
