@@ -135,7 +135,7 @@ class StateForm(VersionedForm):
     def __init__(self, *args, targets: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if targets is not None:
-            self.fields["state"].choices = [(t, Estado(t).label) for t in targets]
+            self.fields["state"].choices = [("", _("— Elija —")), *((t, Estado(t).label) for t in targets)]
 
 
 def agents():

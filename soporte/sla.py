@@ -123,7 +123,10 @@ class Clock:
             return "—"
         minutes = abs(self.minutes_left)
         hours, rest = divmod(minutes, 60)
-        text = f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+        if hours >= 10:
+            text = f"{hours} h"
+        else:
+            text = f"{hours} h {rest:02d} min" if hours else f"{rest} min"
         return f"−{text}" if self.minutes_left < 0 else text
 
     @property

@@ -49,7 +49,7 @@ def cola(request: HttpRequest) -> HttpResponse:
     for incidencia in page:
         incidencia.clocks = sla.clocks(incidencia, calendar)
     return render(request, "soporte/cola.html", {
-        "form": form, "page": page, "bulk_form": forms.BulkForm(),
+        "form": form, "page": page, "bulk_form": forms.BulkForm(auto_id="bulk_%s"),
         "query_string": request.GET.urlencode()})
 
 

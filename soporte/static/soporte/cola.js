@@ -9,7 +9,7 @@
   }
   var action = document.getElementById("bulk-action");
   if (!action) { return; }
-  var fields = { assign: "id_assignee", state: "id_state", priority: "id_priority" };
+  var fields = { assign: "bulk_assignee", state: "bulk_state", priority: "bulk_priority" };
   function sync() {
     Object.keys(fields).forEach(function (key) {
       var field = document.getElementById(fields[key]);

@@ -1,0 +1,177 @@
+"""In a real browser: a clerk files an incident with an attachment, an agent answers on the
+provincial host, the clerk sees the answer. Saves the screenshots of the agent queue and
+of an incident under docs/screenshots/.
+
+Named to run last in this package: the web server commits what the browser does, and it
+uses an entity of its own so the other tests' figures are not disturbed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import PASSWORD, database_url_for_subprocess
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "docs" / "screenshots"
+HOST = "altea.localhost"
+RECOVERY = "73915046"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def desk(province, django_db_blocker):
+    """A committed entity with a clerk, an agent with a recovery code, and a realistic queue."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from soporte import actions, flujo
+    from soporte.choices import Estado
+    from soporte.models import Grupo
+    from tenants import actions as tenant_actions
+    from tenants.choices import EntityKind, MembershipRole
+    from tenants.models import User
+    from tests.conftest import _adhere, _user
+
+    with django_db_blocker.unblock():
+        admin = province.provincial_admin
+        entity = tenant_actions.provision_entity(
+            name="Ajuntament d'Altea", slug="altea", kind=EntityKind.AYUNTAMIENTO,
+            ine_code="030187", dir3_code="L01030187", cif="P0301900G", province="Alicante",
+            domains=[HOST], population=9000, population_year=2024, acting_user=admin).entity
+        for code in ("soporte", "padron"):
+            _adhere(entity, code, admin)
+        clerk = _user("clerk_altea")
+        clerk.first_name, clerk.last_name = "Marta", "Llorca Ivars"
+        clerk.save()
+        tenant_actions.add_member(entity, acting_user=admin, email=clerk.email,
+                                  role=MembershipRole.CLERK, applications=["soporte", "padron"])
+        agent = User.objects.create_user("agente_navegador", "agente_navegador@pruebas.localhost",
+                                         PASSWORD, first_name="Lucía", last_name="Ferrándiz",
+                                         is_support_agent=True)
+        TOTPDevice.objects.create(user=agent, name="app", confirmed=True)
+        static = StaticDevice.objects.create(user=agent, name="recuperación", confirmed=True)
+        static.token_set.create(token=RECOVERY)
+        grupo = Grupo.objects.get_or_create(name="Primer nivel")[0]
+        grupo.members.add(agent)
+        now = datetime.datetime.now(datetime.UTC)
+        samples = [
+            ("No se genera el fichero de variaciones del INE", "padron", 4, 30),
+            ("El volante de convivencia sale sin firma", "padron", 3, 6),
+            ("Alta de una nueva usuaria en la plataforma", None, 2, 2),
+            ("Consulta sobre el calendario de formación", None, 1, 1),
+            ("Error al dar de alta a un menor", "padron", 2, 0.2),
+        ]
+        from tenants.models import Service
+
+        for index, (subject, code, priority, days_ago) in enumerate(samples):
+            incidencia = actions.crear_incidencia(
+                entity, actions.NuevaIncidencia(
+                    subject=subject, description=f"{subject}. Ocurre desde esta semana.",
+                    service=Service.objects.get(code=code) if code else None, priority=priority),
+                reporter=clerk, acting_user=clerk, now=now - datetime.timedelta(days=days_ago))
+            if index % 2 == 0:
+                actions.tomar(incidencia, acting_user=agent)
+            if index == 2:
+                actions.cambiar_estado(incidencia, Estado.PENDIENTE, acting_user=agent,
+                                       role=flujo.AGENT)
+    return {"entity": entity, "clerk": clerk, "agent": agent}
+
+
+@pytest.fixture(scope="module")
+def web(desk, django_db_blocker):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with django_db_blocker.unblock():
+        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess()}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(urllib.request.Request(
+                f"http://127.0.0.1:{port}/cuentas/entrar/", headers={"Host": HOST}), timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium(web):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run",
+            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+        yield instance
+        instance.close()
+
+
+def _login(page, base: str, username: str, next_path: str) -> None:
+    page.goto(f"{base}{next_path}")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def test_clerk_files_agent_answers_clerk_sees_the_answer(chromium, web, desk, tmp_path):
+    from tenants.demo import ACCEPTANCE_PDF
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    attachment = tmp_path / "captura-error.pdf"
+    attachment.write_bytes(ACCEPTANCE_PDF)
+    entity_base = f"http://{HOST}:{web}"
+    clerk = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    _login(clerk, entity_base, "clerk_altea", "/gestion/soporte/nueva/")
+    clerk.wait_for_url(f"{entity_base}/gestion/soporte/nueva/")
+    clerk.get_by_label("Servicio").select_option(label="Padrón municipal de habitantes e intercambio con el INE")
+    clerk.get_by_label("Prioridad").select_option(label="Alta")
+    clerk.get_by_label("Asunto").fill("No puedo imprimir certificados de empadronamiento")
+    clerk.get_by_label("Descripción").fill("Al pulsar «Imprimir» aparece una página en blanco.")
+    clerk.get_by_label("Adjuntos").set_input_files(str(attachment))
+    clerk.get_by_role("button", name="Enviar la incidencia").click()
+    clerk.wait_for_url(f"{entity_base}/gestion/soporte/INC-*/")
+    reference = clerk.url.rstrip("/").rsplit("/", 1)[1]
+    assert "captura-error.pdf" in clerk.content()
+
+    desk_base = f"http://{settings.PROVINCIAL_DOMAIN}:{web}"
+    agent = chromium.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    _login(agent, desk_base, "agente_navegador", "/soporte/")
+    agent.get_by_label("Código").fill(RECOVERY)
+    agent.get_by_role("button", name="Verificar").click()
+    agent.wait_for_url(f"{desk_base}/soporte/")
+    assert reference in agent.content()
+    agent.screenshot(path=str(SHOTS / "soporte-cola.png"), full_page=True)
+    agent.get_by_role("link", name="No puedo imprimir certificados de empadronamiento").click()
+    agent.wait_for_url(f"{desk_base}/soporte/{reference}/")
+    agent.get_by_role("button", name="Tomarla yo").click()
+    agent.get_by_label("Mensaje").fill("Hemos actualizado la plantilla del certificado; "
+                                       "pruebe de nuevo, por favor.")
+    agent.get_by_role("button", name="Enviar").click()
+    agent.wait_for_selector("text=Respuesta enviada.")
+    agent.screenshot(path=str(SHOTS / "soporte-incidencia.png"), full_page=True)
+
+    clerk.reload()
+    assert "Hemos actualizado la plantilla del certificado" in clerk.content()
+    assert "En curso" in clerk.content()
