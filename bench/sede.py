@@ -1,0 +1,275 @@
+"""Benchmark of the sede electrónica against a real server process.
+
+    .venv/bin/python bench/sede.py [--clients N] [--seconds S] [--workers W]
+                                   [--justificantes J] [--recreate] [--drop]
+
+Prints figures and ratios to a ceiling measured in the same run; asserts nothing.
+Its own database (BENCH_DATABASE_URL, default
+postgresql://postgres@127.0.0.1:5432/provincial_bench_sede; the name must contain
+'bench'), created if missing and kept (--recreate starts afresh, --drop drops it).
+
+1. Justificantes de registro per second: asientos registered through
+   registro.services.registrar, then each justificante PDF issued (WeasyPrint, stored
+   with its CSV), in this process.
+2. gunicorn (W sync workers, default 2 = the cores) serving the project's real WSGI app;
+   N concurrent keep-alive clients (threads) for S seconds each against
+   - a static file served by the same server (WhiteNoise: the ceiling),
+   - the sede home (/sede/),
+   - the CSV verification page answering a real CSV (/sede/verificar/?csv=…),
+   - the CSV verification page answering an unknown CSV.
+   The verification rate limit is lifted for the server (SEDE_VERIFY_RATE).
+The load generator shares the machine's cores with the server: on a 2-core machine the
+figures are a floor of what the server alone could do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+from bench import benchdb  # noqa: E402 - after the path fix above
+
+DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/provincial_bench_sede"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+DEFAULT_CACHE_REDIS_URL = "redis://127.0.0.1:6379/12"
+PUBLIC_HOST = "diputacion.bench.localhost"
+ENTITY_SLUG = "bench-sede"
+ENTITY_HOST = "bench-sede.bench.localhost"
+
+DB_URL = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB_URL
+os.environ["DATABASE_URL"] = DB_URL
+if "REDIS_URL" not in os.environ:
+    os.environ["REDIS_URL"] = DEFAULT_REDIS_URL
+    os.environ.setdefault("CACHE_REDIS_URL", DEFAULT_CACHE_REDIS_URL)
+os.environ["DJANGO_SETTINGS_MODULE"] = "provincial.settings"
+os.environ.setdefault("DJANGO_DEBUG", "0")
+MEDIA_DIR = tempfile.mkdtemp(prefix="bench-sede-media-")
+os.environ["MEDIA_ROOT"] = MEDIA_DIR
+warnings.filterwarnings("ignore", message="No directory at")
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# --- setup ------------------------------------------------------------------------------
+
+
+def setup_entity():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_tenants.utils import schema_context
+
+    from sede import demo
+    from tenants import actions
+    from tenants.demo import ACCEPTANCE_PDF
+    from tenants.models import Adhesion, Service, User
+
+    entity = benchdb.ensure_entity(slug=ENTITY_SLUG, host=ENTITY_HOST,
+                                   name="Ajuntament de Prova (bench)", inhabitants=8000,
+                                   say=say)
+    admin = User.objects.filter(username="bench_admin").first() or User.objects.create_user(
+        "bench_admin", is_staff=True, is_superuser=True)
+    if not Adhesion.objects.filter(entity=entity, service__code="eadmin").exists():
+        adhesion = actions.request_adhesion(
+            entity, Service.objects.get(code="eadmin"), acting_user=admin,
+            acceptance_document=SimpleUploadedFile("a.pdf", ACCEPTANCE_PDF,
+                                                   content_type="application/pdf"))
+        actions.approve_adhesion(adhesion, acting_user=admin)
+    with schema_context(entity.schema_name):
+        demo.populate(entity)
+    return entity
+
+
+def bench_justificantes(entity, count: int) -> tuple[float, str]:
+    """(PDFs per second, a real CSV to verify)."""
+    from django_tenants.utils import schema_context
+
+    from registro import services
+    from registro.choices import Canal, Libro
+    from tenants.demo import ACCEPTANCE_PDF
+
+    with schema_context(entity.schema_name):
+        asientos = [services.registrar(
+            libro=Libro.ENTRADA, canal=Canal.SEDE, asunto="Instancia general",
+            resumen=f"Solicitud de prueba {i}", expone="Expone de prueba.",
+            solicita="Solicita de prueba.",
+            interesados=[services.InteresadoData(tipo="fisica", tipo_documento="dni",
+                                                 documento="12345678Z", nombre="María",
+                                                 apellido1="García")],
+            anexos=[services.AnexoData(nombre="plano.pdf", contenido=ACCEPTANCE_PDF)])
+            for i in range(count + 1)]
+        services.justificante(asientos[0])  # warm: fonts, templates
+        started = time.perf_counter()
+        documents = [services.justificante(a) for a in asientos[1:]]
+        seconds = time.perf_counter() - started
+    return count / seconds, documents[-1].csv
+
+
+# --- the server and the load ------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "SEDE_VERIFY_RATE": "100000000"}
+    # The server's own log (Django logs each 404 of the unknown-CSV page) goes to a file.
+    log = open(Path(MEDIA_DIR) / "gunicorn.log", "w")  # noqa: SIM115 - the server holds it
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "provincial.wsgi:application", "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/sede/", headers={"Host": ENTITY_HOST})
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    stop_server(process)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def load(port: int, path: str, clients: int, seconds: float, expect: int) -> dict:
+    """N threads, each a client that repeats the request until the time is up."""
+    stop_at = time.monotonic() + seconds
+    counts = [0] * clients
+    errors = [0] * clients
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Host": ENTITY_HOST})
+                response = conn.getresponse()
+                response.read()
+                if response.status != expect:
+                    errors[index] += 1
+                    continue
+            except (OSError, http.client.HTTPException):
+                errors[index] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            counts[index] += 1
+            latencies[index].append(time.perf_counter() - started)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    every = sorted(x for per in latencies for x in per)
+    return {"rps": sum(counts) / elapsed, "requests": sum(counts), "errors": sum(errors),
+            "p50": statistics.median(every) if every else 0.0,
+            "p95": every[int(len(every) * 0.95)] if every else 0.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument("--seconds", type=float, default=10, help="seconds per page (10)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--justificantes", type=int, default=20,
+                        help="justificantes to time (20)")
+    parser.add_argument("--recreate", action="store_true")
+    parser.add_argument("--drop", action="store_true")
+    args = parser.parse_args()
+
+    run_started = time.perf_counter()
+    parts = urlsplit(DB_URL)
+    created = benchdb.ensure_database(DB_URL, args.recreate)
+    say(f"Benchmark database: {parts.hostname}:{parts.port or 5432}/{benchdb.db_name(DB_URL)} "
+        f"({'created' if created else 'reused'}); Redis: {os.environ['REDIS_URL']}")
+    server = None
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from tenants import actions
+
+        say(f"Python {sys.version.split()[0]}, Django {django.get_version()}, "
+            f"{os.cpu_count()} CPUs; gunicorn {args.workers} sync workers, "
+            f"{args.clients} clients, {args.seconds:.0f} s per page")
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        actions.ensure_diputacion(name="Diputación Provincial de Alicante",
+                                  dir3_code="L02000003", cif="P0300000G",
+                                  province="Alicante", domain=PUBLIC_HOST)
+        entity = setup_entity()
+
+        say("== Justificantes de registro (PDF, in process)")
+        pdf_rate, csv = bench_justificantes(entity, args.justificantes)
+        say(f"   {pdf_rate:.1f} justificantes/s")
+        connection.close()
+
+        port = free_port()
+        server = start_server(port, args.workers)
+        pages = [
+            ("static file /static/css/app.css (ceiling)", "/static/css/app.css", 200),
+            ("sede home /sede/", "/sede/", 200),
+            ("verification, real CSV", f"/sede/verificar/?csv={quote(csv)}", 200),
+            ("verification, unknown CSV",
+             "/sede/verificar/?csv=CSV-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA", 404),
+        ]
+        for _label, path, expect in pages:  # warm every worker
+            load(port, path, args.workers, 1, expect)
+        results = []
+        say("== Requests per second against gunicorn")
+        for label, path, expect in pages:
+            result = load(port, path, args.clients, args.seconds, expect)
+            results.append((label, result))
+            say(f"   {label:<46}{result['rps']:>9.0f} req/s  p50 {result['p50'] * 1000:5.1f} ms"
+                f"  p95 {result['p95'] * 1000:6.1f} ms  errors {result['errors']}")
+        ceiling = results[0][1]["rps"]
+        say("== Summary")
+        for label, result in results[1:]:
+            say(f"   {label:<46}{result['rps']:>9.0f} req/s  "
+                f"{100 * result['rps'] / ceiling:5.1f}% of the static ceiling")
+        say(f"   justificantes de registro{'':<21}{pdf_rate:>9.1f} PDF/s")
+        say(f"Total run time: {time.perf_counter() - run_started:.0f} s")
+    finally:
+        if server is not None:
+            stop_server(server)
+        if args.drop:
+            benchdb.drop_database(DB_URL)
+
+
+if __name__ == "__main__":
+    main()
