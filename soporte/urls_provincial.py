@@ -6,7 +6,7 @@ from soporte import views_desk as views
 
 app_name = "soporte_prov"
 urlpatterns = [
-    path("", views.cola, name="cola"),
+    path("", views.cola, name="home"),
     path("acciones/", views.bulk, name="bulk"),
     path("nueva/", views.nueva, name="nueva"),
     path("llamada/", views.llamada, name="llamada"),

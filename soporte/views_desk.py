@@ -58,7 +58,7 @@ def cola(request: HttpRequest) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     form = forms.BulkForm(request.POST)
     target = request.POST.get("next", "")
-    back = redirect(target if target.startswith("/soporte/?") else "soporte_prov:cola")
+    back = redirect(target if target.startswith("/soporte/?") else "soporte_prov:home")
     if not form.is_valid():
         if "ids" in form.errors:
             messages.error(request, _("Marque al menos una incidencia."))
