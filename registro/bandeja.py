@@ -150,11 +150,17 @@ def recibir(nombre: str, data: bytes, *, acting_user: User | None = None,
 
 
 def _ack(fila: IntercambioRecibido) -> tuple[str, bytes]:
-    """The ACK that tells the origin its fichero arrived (SICRES 3.0 mensaje 01)."""
+    """The ACK that tells the origin its fichero arrived (SICRES 3.0 mensaje 01).
+
+    The description carries the moment of reception and the anotación: the ACK of a
+    resend must not be byte-identical to the first ACK, or the origin, which recognises
+    files by their hash, would take it for the same file seen twice."""
     contenido = sicres.mensaje(
         origen=current_entity().dir3_code, destino=fila.origen_dir3,
         identificador=fila.identificador_intercambio, tipo=sicres.TipoMensaje.ACK,
-        descripcion=_("Recibido"))
+        descripcion=_("Recibido el %(f)s (anotación %(t)s)")
+        % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M:%S.%f"),
+           "t": fila.tipo_anotacion})
     return f"{fila.identificador_intercambio}_ACK_{fila.sha256[:8]}.xml", contenido
 
 

@@ -1,0 +1,171 @@
+"""SIR screens and the bandeja: send, resend, download, receive (inbox job or upload),
+accept and reject, between entity A (agost, L01030020) and B (castalla, L01030535) over
+the file-drop transport, with the real SICRES 3.0 files moved from one to the other."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
+from lxml import etree
+
+from provincial import jobs
+from provincial.choices import JobState
+from provincial.models import Job
+from registro import bandeja, sicres
+from registro.models import Asiento, HistorialIntercambio, IntercambioRecibido
+from registro.services import registrar
+from registro.tasks import RECIBIR_SIR
+from tests.conftest import HOST_A, HOST_B
+
+from .conftest import datos, pdf_anexo
+
+BASE = "/gestion/registro/"
+A_DIR3, B_DIR3 = "L01030020", "L01030535"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sir_dir(settings, tmp_path):
+    settings.REGISTRO_SIR_DIR = str(tmp_path / "sir")
+    return Path(settings.REGISTRO_SIR_DIR)
+
+
+@pytest.fixture
+def asiento_a(province, db):
+    with schema_context(province.a.schema_name):
+        return registrar(**datos(libro="S", anexos=[pdf_anexo()]), acting_user=province.clerk_a)
+
+
+def salida(sir_dir, schema) -> list[Path]:
+    return sorted((sir_dir / schema / "salida").glob("*.xml"))
+
+
+def deliver(sir_dir, src_schema, dst_schema) -> list[str]:
+    """What the SIR network does: carry every file of one outbox to the other's inbox."""
+    names = []
+    inbox = sir_dir / dst_schema / "entrada"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for path in salida(sir_dir, src_schema):
+        path.replace(inbox / path.name)
+        names.append(path.name)
+    return names
+
+
+def run_inbox_job(entity) -> Job:
+    job = jobs.enqueue(RECIBIR_SIR, entity=entity)
+    assert jobs.run(job.pk) == JobState.SUCCEEDED, Job.objects.get(pk=job.pk).error
+    return Job.objects.get(pk=job.pk)
+
+
+def test_send_reject_resend_accept_round_trip(client_for, province, asiento_a, sir_dir,
+                                              django_capture_on_commit_callbacks):
+    a, b = province.a.schema_name, province.b.schema_name
+    clerk_a = client_for(province.clerk_a, HOST_A)
+    clerk_b = client_for(province.clerk_b, HOST_B)
+    detail_a = f"{BASE}asientos/{asiento_a.pk}/"
+    page = clerk_a.get(detail_a).content.decode()
+    assert "Enviar por SIR" in page and "Descargar fichero SICRES" not in page
+
+    response = clerk_a.post(f"{detail_a}sir/enviar/", {
+        "destino_dir3": B_DIR3.lower(), "destino_nombre": "Ayuntamiento de Castalla"})
+    assert response.status_code == 302
+    with schema_context(a):
+        asiento = Asiento.objects.get(pk=asiento_a.pk)
+        ident = asiento.identificador_intercambio
+        assert (asiento.estado_intercambio, asiento.destino_sir_dir3) == ("enviado", B_DIR3)
+        assert [(h.estado_anterior, h.estado) for h in asiento.historial_sir.all()] == [
+            ("", "pendiente_envio"), ("pendiente_envio", "enviado")]
+    assert [p.name for p in salida(sir_dir, a)] == [f"{ident}.xml"]
+    page = clerk_a.get(detail_a).content.decode()
+    assert "Historial del intercambio" in page and "Pendiente de envío" in page
+    assert "Enviar por SIR" not in page  # sent: no second send until an error or rejection
+    download = clerk_a.get(f"{detail_a}sir/fichero/")
+    assert download["Content-Type"] == "application/xml"
+    root = etree.fromstring(download.content)
+    sicres.validar(root)
+    assert root.findtext("De_Destino/Codigo_Entidad_Registral_Destino") == B_DIR3
+    assert root.findtext("De_Internos_Control/Identificador_Intercambio") == ident
+
+    # B's inbox job takes the file into the bandeja and answers with an ACK.
+    assert deliver(sir_dir, a, b) == [f"{ident}.xml"]
+    with schema_context(b), django_capture_on_commit_callbacks(execute=True):
+        job = run_inbox_job(province.b)
+        assert job.result == {"nuevos": 1, "repetidos": 0, "errores": 0}
+        recibido = IntercambioRecibido.objects.get()
+        assert (recibido.estado, recibido.origen_dir3, recibido.identificador_intercambio,
+                recibido.numero_registro_origen) == ("pendiente", A_DIR3, ident,
+                                                     asiento_a.numero_registro)
+        assert Asiento.objects.count() == 0
+    deliver(sir_dir, b, a)
+    with schema_context(a), django_capture_on_commit_callbacks(execute=True):
+        assert run_inbox_job(province.a).result["nuevos"] == 1
+        assert Asiento.objects.get(pk=asiento_a.pk).estado_intercambio == "ack"
+
+    # B rejects with a reason: nothing registered, the fichero goes back with anotación 04.
+    bandeja_page = clerk_b.get(f"{BASE}sir/").content.decode()
+    assert ident in bandeja_page and "1 intercambio pendiente" in bandeja_page
+    assert clerk_b.post(f"{BASE}sir/{recibido.pk}/rechazar/", {"motivo": ""}).status_code == 302
+    motivo = ("No es competencia de este ayuntamiento: diríjase a la Conselleria de Medio "
+              "Ambiente, que tramita este asunto.")
+    with django_capture_on_commit_callbacks(execute=True):
+        clerk_b.post(f"{BASE}sir/{recibido.pk}/rechazar/", {"motivo": motivo})
+    with schema_context(b):
+        recibido.refresh_from_db()
+        assert (recibido.estado, recibido.motivo_rechazo, recibido.resuelto_por) == (
+            "rechazado", motivo, province.clerk_b.get_full_name())
+        assert Asiento.objects.count() == 0
+    rechazo = etree.fromstring(salida(sir_dir, b)[0].read_bytes())
+    sicres.validar(rechazo)
+    assert rechazo.findtext("De_Internos_Control/Tipo_Anotacion") == "04"
+    assert rechazo.findtext("De_Destino/Codigo_Entidad_Registral_Destino") == A_DIR3
+    assert rechazo.findtext("De_Origen_o_Remitente/Codigo_Entidad_Registral_Origen") == B_DIR3
+    assert rechazo.findtext("De_Internos_Control/Descripcion_Tipo_Anotacion") == motivo[:80]
+    assert clerk_b.post(f"{BASE}sir/{recibido.pk}/aceptar/").status_code == 302
+    with schema_context(b):
+        assert IntercambioRecibido.objects.get().estado == "rechazado"
+
+    deliver(sir_dir, b, a)
+    with schema_context(a):
+        run_inbox_job(province.a)
+        asiento = Asiento.objects.get(pk=asiento_a.pk)
+        assert asiento.estado_intercambio == "rechazado"
+        assert asiento.intercambio_detalle.startswith("No es competencia")
+    page = clerk_a.get(detail_a).content.decode()
+    assert "Reenviar por SIR" in page and 'value="L01030535"' in page
+
+    # A sends it again; B accepts it this time: an entrada, and a confirmation back to A.
+    clerk_a.post(f"{detail_a}sir/enviar/", {"destino_dir3": B_DIR3})
+    deliver(sir_dir, a, b)
+    with schema_context(b), django_capture_on_commit_callbacks(execute=True):
+        run_inbox_job(province.b)
+        nuevo = IntercambioRecibido.objects.get(estado="pendiente")
+        assert nuevo.tipo_anotacion == "03"
+    deliver(sir_dir, b, a)  # the ACK of the resend
+    with schema_context(a):
+        run_inbox_job(province.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk_b.post(f"{BASE}sir/{nuevo.pk}/aceptar/")
+    with schema_context(b):
+        entrada = Asiento.objects.get()
+        assert response["Location"] == f"{BASE}asientos/{entrada.pk}/"
+        assert (entrada.libro, entrada.canal, entrada.estado_intercambio,
+                entrada.numero_registro_origen) == ("E", "sir", "aceptado",
+                                                    asiento_a.numero_registro)
+        assert entrada.anexos.get().sha256 == asiento_a.anexos.get().sha256
+        assert IntercambioRecibido.objects.get(pk=nuevo.pk).asiento_id == entrada.pk
+        received_bytes = nuevo.fichero.read()
+    assert clerk_b.get(f"{BASE}asientos/{entrada.pk}/sir/fichero/").content == received_bytes
+    assert deliver(sir_dir, b, a) == [f"{ident}_CONFIRMACION.xml"]
+    with schema_context(a):
+        job = run_inbox_job(province.a)
+        assert job.result == {"nuevos": 1, "repetidos": 0, "errores": 0}, job.log
+        asiento = Asiento.objects.get(pk=asiento_a.pk)
+        assert (asiento.estado_intercambio, asiento.intercambio_detalle) == (
+            "aceptado", entrada.numero_registro)
+        assert [h.estado for h in asiento.historial_sir.all()] == [
+            "pendiente_envio", "enviado", "ack", "rechazado", "reenviado", "ack", "aceptado"]
