@@ -56,7 +56,10 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant
     services = Adhesion.objects.filter(entity=tenant, state=AdhesionState.APPROVED) \
         .select_related("service").order_by("service__order")
-    return render(request, "tenants/portal_home.html", {"entity": tenant, "services": services})
+    has_sede = any(adhesion.service.code in ("eadmin", "eadmin-simplificada")
+                   for adhesion in services)
+    return render(request, "tenants/portal_home.html", {"entity": tenant, "services": services,
+                                                        "has_sede": has_sede})
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

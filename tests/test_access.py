@@ -81,19 +81,20 @@ def test_user_admin_grants_an_adhered_application(province, client_for):
 def test_user_admin_cannot_grant_an_application_the_entity_has_not_adhered_to(province):
     membership = Membership.objects.get(user=province.clerk_a, entity=province.a)
     with pytest.raises(ValidationError) as excinfo:
-        actions.grant_application(membership, "registro", acting_user=province.admin_a)
+        actions.grant_application(membership, "portales", acting_user=province.admin_a)
     assert excinfo.value.message_dict["applications"] == [
         "Ajuntament d'Agost no está adherida a ningún servicio que incluya: "
-        "Registro de entrada y salida."]
+        "Portal web."]
     membership.refresh_from_db()
-    assert membership.applications == ["padron"]
+    assert membership.applications == ["padron", "registro", "sede", "soporte"]
 
 
 def test_the_form_only_offers_adhered_applications(province, client_for):
     body = client_for(province.admin_a, HOST_A).get("/gestion/usuarios/nuevo/").content.decode()
     assert 'value="padron"' in body
     assert 'value="contabilidad"' in body
-    assert 'value="registro"' not in body
+    assert 'value="registro"' in body  # e-administración
+    assert 'value="portales"' not in body
 
 
 def test_user_admin_of_a_cannot_touch_memberships_of_b(province, client_for):
@@ -112,7 +113,7 @@ def test_user_admin_of_a_cannot_touch_memberships_of_b(province, client_for):
                                   applications=[])
     membership_b.refresh_from_db()
     assert membership_b.role == MembershipRole.CLERK
-    assert membership_b.applications == ["padron"]
+    assert membership_b.applications == ["padron", "registro", "sede", "soporte"]
 
 
 def test_user_admin_cannot_make_anyone_provincial_staff(province, client_for):
@@ -187,7 +188,8 @@ def test_api_requires_membership_for_session_and_token(province, client_for):
     ok = api.get("/api/v1/entidad/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert ok.status_code == 200
     assert ok.json()["ine_code"] == "030020"
-    assert [a["service"] for a in ok.json()["adhesions"]] == ["padron", "contabilidad"]
+    assert [a["service"] for a in ok.json()["adhesions"]] == ["padron", "contabilidad", "eadmin",
+                                                              "soporte"]
     other = client_for(None, HOST_B).get("/api/v1/entidad/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert other.status_code == 403
     assert province.b.name not in other.content.decode()
