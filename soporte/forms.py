@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -237,7 +235,3 @@ class StatsForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("year"):
             return self.cleaned_data["year"]
         return timezone.localdate().year
-
-
-def local_datetime(value: datetime.datetime) -> datetime.datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else timezone.make_aware(value)

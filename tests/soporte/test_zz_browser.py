@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import datetime
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.conftest import PASSWORD, database_url_for_subprocess
+from tests.conftest import PASSWORD
+from tests.test_browser import web_server  # noqa: F401 - the shared web server fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -91,26 +87,9 @@ def desk(province, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def web(desk, django_db_blocker):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with django_db_blocker.unblock():
-        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess()}
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(urllib.request.Request(
-                f"http://127.0.0.1:{port}/cuentas/entrar/", headers={"Host": HOST}), timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+def web(desk, web_server):  # noqa: F811 - the imported fixture, requested by name
+    """The project's browser-test web server (tests/test_browser.py), once the desk exists."""
+    return web_server
 
 
 @pytest.fixture(scope="module")
