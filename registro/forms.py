@@ -188,7 +188,7 @@ class LibroForm(forms.Form):
 
 class EnviarSIRForm(forms.Form):
     destino_dir3 = forms.CharField(
-        label=_("Código DIR3 de la oficina de destino"), max_length=9, min_length=9,
+        label=_("Código DIR3 de la oficina de destino"), max_length=21,
         help_text=_("Oficina de registro de la otra administración (p. ej. O00001234 o "
                     "L01030535)."), widget=forms.TextInput(attrs={"autocapitalize": "characters",
                                                                   "spellcheck": "false"}))

@@ -28,7 +28,8 @@ def committed_a(province, django_db_blocker):
     with django_db_blocker.unblock():
         yield province.a
         with schema_context(province.a.schema_name), connection.cursor() as cursor:
-            cursor.execute("TRUNCATE registro_distribucion, registro_anexo, "
+            cursor.execute("TRUNCATE registro_historialintercambio, registro_intercambiorecibido, "
+                           "registro_distribucion, registro_anexo, "
                            "registro_interesado, registro_asiento, registro_contadorregistro")
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE provincial_auditevent DISABLE TRIGGER USER")
