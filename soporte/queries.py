@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from soporte.choices import Estado
 
+FULL_REFERENCE = re.compile(r"^\s*INC-\d{4}-\d{6}\s*$", re.IGNORECASE)
 REFERENCE_LIKE = re.compile(r"^\s*(INC-)?\d{4}-\d{1,6}\s*$|^\s*INC-\S*\s*$", re.IGNORECASE)
 
 
@@ -21,11 +22,13 @@ def search(incidencias: QuerySet, text: str) -> QuerySet:
     text = (text or "").strip()
     if not text:
         return incidencias
+    if FULL_REFERENCE.match(text):
+        return incidencias.filter(reference=text.strip().upper())  # the unique index
     if REFERENCE_LIKE.match(text):
         return incidencias.filter(reference__icontains=text.upper().removeprefix("INC-"))
-    query = SearchQuery(text, config="spanish", search_type="websearch")
-    return incidencias.filter(search=query).annotate(rank=SearchRank(F("search"), query)).order_by(
-        "-rank", "-created_at")
+    # Newest first, like the queue: ranking every match of a common word (thousands of
+    # rows over the years) costs more than the desk gains from it.
+    return incidencias.filter(search=SearchQuery(text, config="spanish", search_type="websearch"))
 
 
 def by_state(incidencias: QuerySet, estado: str) -> QuerySet:
