@@ -10,6 +10,7 @@ gestion_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("padron/", include("padron.urls")),
     path("registro/", include("registro.urls")),
+    path("sede/", include("sede.urls_gestion")),
     path("soporte/", include("soporte.urls")),
     path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
     path("usuarios/", include(([

@@ -79,3 +79,16 @@ def current_address(habitante) -> str:
     period = habitante.periodos.filter(hasta__isnull=True).select_related(
         "domicilio__via", "domicilio__pseudovia").first()
     return period.domicilio.label(timezone.localdate()) if period else ""
+
+
+# --- back office: the entity's own rows (each schema holds only its entity's) ------------
+
+
+def get_procedimiento_for_gestion(pk: int) -> Procedimiento:
+    """Any procedure of the current entity, active or not; 404 otherwise."""
+    return get_object_or_404(Procedimiento, pk=pk)
+
+
+def get_edicto_for_gestion(pk: int) -> Edicto:
+    """Any edicto of the current entity, scheduled, current or ended; 404 otherwise."""
+    return get_object_or_404(Edicto.objects.select_related("diligencia"), pk=pk)

@@ -10,6 +10,12 @@ class SedeConfig(AppConfig):
     def ready(self) -> None:
         from provincial.documents import kinds
         from sede import identificacion, tasks  # noqa: F401 - registers the job kinds
+        from tenants import sections
+        from tenants.sections import Section
+
+        sections.register(Section(namespace="sede_gestion", label=_("Sede electrónica"),
+                                  url_name="gestion:sede_gestion:home", icon="app",
+                                  application="sede", order=30))
 
         kinds.register("diligencia_edicto", application="sede",
                        label=_("Diligencia de exposición en el tablón"))

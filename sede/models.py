@@ -63,6 +63,10 @@ def edicto_upload_to(instance: Edicto, filename: str) -> str:
 
 
 class EdictoQuerySet(models.QuerySet):
+    def scheduled(self, at: datetime.datetime | None = None) -> EdictoQuerySet:
+        """Not yet on the tablón."""
+        return self.filter(publish_from__gt=at or timezone.now())
+
     def published(self, at: datetime.datetime | None = None) -> EdictoQuerySet:
         """On the tablón at `at` (now by default): started and not yet ended."""
         at = at or timezone.now()
@@ -87,6 +91,11 @@ class Edicto(models.Model):
     publish_from = models.DateTimeField(_("publicado desde"))
     publish_until = models.DateTimeField(_("publicado hasta"),
                                          help_text=_("Excluido: deja de mostrarse entonces."))
+    # An early withdrawal moves publish_until to the moment it happened (so the tablón,
+    # the archive and the diligencia all tell the real period) and keeps the planned end.
+    withdrawn_at = models.DateTimeField(_("retirado el"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("motivo de la retirada"), blank=True)
+    planned_until = models.DateTimeField(_("fin previsto"), null=True, blank=True)
     # Certifies the period of exposure; issued once the period has ended.
     diligencia = models.OneToOneField("documentos.IssuedDocument", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
@@ -119,6 +128,14 @@ class Edicto(models.Model):
 
     def has_ended(self, at: datetime.datetime | None = None) -> bool:
         return self.publish_until <= (at or timezone.now())
+
+    def is_scheduled(self, at: datetime.datetime | None = None) -> bool:
+        """Not yet on the tablón: it may still be edited or removed."""
+        return self.publish_from > (at or timezone.now())
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class PresentacionQuerySet(models.QuerySet):
