@@ -1,0 +1,162 @@
+"""In a real browser (Debian's Chromium through Playwright), against a server process: a
+clerk registers an entrada presencial with an attachment and downloads its justificante.
+Saves docs/screenshots/registro-*.png (desktop and 360 px) of the pages it goes through."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tenants.demo import ACCEPTANCE_PDF
+from tests.conftest import PASSWORD, ROOT, database_url_for_subprocess, pdf
+from tests.test_documents import pdf_text
+
+CHROMIUM = "/usr/bin/chromium"
+HOST = "registroprueba.localhost"
+SHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def registro_entity(province, django_db_blocker):
+    """An entity of its own with the registro and its demo data (committed, for the
+    server process); clerk_b is its clerk."""
+    from django_tenants.utils import schema_context
+
+    from registro import demo
+    from tenants import actions
+    from tenants.choices import EntityKind, MembershipRole
+    from tenants.demo import _cif_for
+    from tenants.models import Service
+
+    with django_db_blocker.unblock():
+        entity = actions.provision_entity(
+            name="Ajuntament de Pruebas del Registre", slug="registroprueba",
+            kind=EntityKind.AYUNTAMIENTO, ine_code="030190", dir3_code="L01030190",
+            cif=_cif_for("03019"), province="Alicante", domains=[HOST], population=9000,
+            population_year=2024, acting_user=province.provincial_admin).entity
+        adhesion = actions.request_adhesion(entity, Service.objects.get(code="eadmin"),
+                                            acting_user=province.provincial_admin,
+                                            acceptance_document=pdf())
+        actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
+        actions.add_member(entity, acting_user=province.provincial_admin,
+                           email=province.clerk_b.email, role=MembershipRole.CLERK,
+                           applications=["registro"])
+        with schema_context(entity.schema_name):
+            demo.populate(entity, asientos=40)
+    return entity
+
+
+@pytest.fixture(scope="module")
+def server(registro_entity, django_db_blocker):
+    from django.conf import settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with django_db_blocker.unblock():
+        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
+               "REDIS_URL": settings.REDIS_URL}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(urllib.request.Request(
+                f"http://127.0.0.1:{port}/cuentas/entrar/", headers={"Host": HOST}), timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield f"http://{HOST}:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run",
+            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+        yield instance
+        instance.close()
+
+
+def _shoot(context, url: str, name: str) -> None:
+    """Desktop and phone screenshots of `url`; the phone page must not scroll sideways."""
+    for width, suffix in ((1280, ""), (360, "-360")):
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        page.screenshot(path=str(SHOTS / f"registro-{name}{suffix}.png"), full_page=True)
+        page.close()
+
+
+def test_clerk_registers_an_entrada_with_attachment_and_downloads_the_justificante(
+        server, browser, tmp_path):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    attachment = tmp_path / "solicitud-firmada.pdf"
+    attachment.write_bytes(ACCEPTANCE_PDF)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/gestion/registro/")
+    page.get_by_label("Usuario").fill("clerk_b")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(re.compile(r"/gestion/"))
+    page.goto(f"{server}/gestion/registro/")
+    assert page.locator("h1").inner_text() == "Registro de entrada y salida"
+
+    page.get_by_role("link", name="Nueva entrada").first.click()
+    page.wait_for_url(re.compile(r"/asientos/nuevo/entrada/$"))
+    page.get_by_label("Asunto").fill("Solicitud de licencia de vado")
+    page.get_by_label("Resumen").fill("Vado permanente en calle Mayor 12")
+    page.get_by_label("Expone").fill("Que dispone de cochera en calle Mayor 12.")
+    page.get_by_label("Solicita").fill("Licencia de vado permanente.")
+    page.locator("#id_int-documento").fill("12345678Z")
+    page.locator("#id_int-nombre").fill("Marta")
+    page.locator("#id_int-apellido1").fill("Vidal")
+    page.get_by_label("Documentos escaneados o aportados").set_input_files(str(attachment))
+    page.get_by_role("button", name="Registrar").click()
+    page.wait_for_url(re.compile(r"/asientos/\d+/$"))
+    heading = page.locator("h1").inner_text()
+    number = re.search(r"\d{4}/E/\d{6}", heading).group(0)
+    assert "solicitud-firmada.pdf" in page.content()
+    detail_url = page.url
+
+    # The justificante opens inline (the browser's PDF viewer): fetch it with the page's
+    # own session, as the viewer's "download" button would.
+    href = page.get_by_role("link", name=re.compile("justificante", re.I)).first \
+        .get_attribute("href")
+    fetched = page.evaluate("""async (url) => {
+        const r = await fetch(url);
+        return {status: r.status, type: r.headers.get("content-type"),
+                bytes: Array.from(new Uint8Array(await r.arrayBuffer()))};
+    }""", href)
+    assert (fetched["status"], fetched["type"]) == (200, "application/pdf")
+    text = pdf_text(bytes(fetched["bytes"]))
+    assert number in text
+    assert "solicitud-firmada.pdf" in text
+    page.close()
+
+    _shoot(context, f"{server}/gestion/registro/", "home")
+    _shoot(context, f"{server}/gestion/registro/asientos/", "lista")
+    _shoot(context, f"{server}/gestion/registro/asientos/nuevo/entrada/", "nueva-entrada")
+    _shoot(context, detail_url, "detalle")
+    _shoot(context, f"{server}/gestion/registro/sir/", "bandeja")
+    context.close()
