@@ -231,4 +231,4 @@ class BandejaFiltroForm(forms.Form):
                                         *IntercambioRecibido.Estado.choices])
     texto = forms.CharField(label=_("Texto"), required=False, max_length=100,
                             widget=forms.TextInput(attrs={
-                                "placeholder": _("identificador, origen, resumen…")}))
+                                "placeholder": _("identificador, origen…")}))

@@ -107,8 +107,30 @@ def _shoot(context, url: str, name: str) -> None:
         page.close()
 
 
+@pytest.fixture(scope="module")
+def fichero_sicres(province, django_db_blocker) -> bytes:
+    """A fichero de intercambio from entity A to the test entity, built in a rolled-back
+    transaction (only the bytes are needed)."""
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+
+    from registro import sicres
+    from registro.services import registrar
+
+    from .conftest import datos, pdf_anexo
+
+    with django_db_blocker.unblock(), schema_context(province.a.schema_name), \
+            transaction.atomic():
+        asiento = registrar(**datos(anexos=[pdf_anexo()]))
+        data = sicres.exportar(asiento, destino_codigo="L01030190",
+                               destino_nombre="Ajuntament de Pruebas del Registre",
+                               identificador="L01030020_26_00000321")
+        transaction.set_rollback(True)
+    return data
+
+
 def test_clerk_registers_an_entrada_with_attachment_and_downloads_the_justificante(
-        server, browser, tmp_path):
+        server, browser, tmp_path, fichero_sicres):
     SHOTS.mkdir(parents=True, exist_ok=True)
     attachment = tmp_path / "solicitud-firmada.pdf"
     attachment.write_bytes(ACCEPTANCE_PDF)
@@ -154,6 +176,19 @@ def test_clerk_registers_an_entrada_with_attachment_and_downloads_the_justifican
     assert "solicitud-firmada.pdf" in text
     page.close()
 
+    # A SICRES file uploaded to the bandeja SIR waits there to be accepted or rejected.
+    sicres_file = tmp_path / "L01030020_26_00000321.xml"
+    sicres_file.write_bytes(fichero_sicres)
+    page = context.new_page()
+    page.goto(f"{server}/gestion/registro/sir/")
+    page.get_by_label("Fichero SICRES 3.0").set_input_files(str(sicres_file))
+    page.get_by_role("button", name="Importar").click()
+    page.wait_for_url(re.compile(r"/gestion/registro/sir/\d+/$"))
+    assert "Aceptar y registrar" in page.content()
+    recibido_url = page.url
+    page.close()
+
+    _shoot(context, recibido_url, "recibido")
     _shoot(context, f"{server}/gestion/registro/", "home")
     _shoot(context, f"{server}/gestion/registro/asientos/", "lista")
     _shoot(context, f"{server}/gestion/registro/asientos/nuevo/entrada/", "nueva-entrada")
