@@ -81,7 +81,8 @@ def server(sede_entity, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def browser(server, sede_clerk):
+    # The clerk is committed before Playwright starts its event loop in this thread.
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is required (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -148,3 +149,63 @@ def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
     assert number in page.content()
     page.screenshot(path=str(SHOTS / "sede-verificacion.png"), full_page=True)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def sede_clerk(sede_entity, province, django_db_blocker) -> str:
+    """A clerk of the sede's entity granted the application 'sede'."""
+    from tenants import actions
+    from tenants.choices import MembershipRole
+    from tests.conftest import _user
+
+    with django_db_blocker.unblock():
+        clerk = _user("clerk_sedeprueba")
+        clerk.first_name, clerk.last_name = "Rosa", "Pastor Vidal"
+        clerk.save()
+        actions.add_member(sede_entity, acting_user=province.provincial_admin,
+                           email=clerk.email, role=MembershipRole.CLERK,
+                           applications=["sede", "registro"])
+    return clerk.username
+
+
+def test_clerk_manages_the_catalogue_and_the_tablon(sede_clerk, server, browser):
+    from tests.conftest import PASSWORD
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/gestion/sede/procedimientos/")
+    page.get_by_label("Usuario").fill(sede_clerk)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(re.compile(r"/gestion/sede/procedimientos/$"))
+    assert page.locator("h1").inner_text() == "Catálogo de procedimientos"
+    page.screenshot(path=str(SHOTS / "sede-gestion-procedimientos.png"), full_page=True)
+
+    page.goto(f"{server}/gestion/sede/tablon/nuevo/")
+    page.get_by_label("Título").fill("Exposición pública de la cuenta general 2026")
+    page.get_by_label("Órgano que lo publica").fill("Comisión Especial de Cuentas")
+    page.get_by_label("Texto").fill("Queda expuesta al público durante quince días.")
+    page.get_by_label("Publicado desde").fill("2020-01-01T09:00")
+    page.get_by_label("Publicado hasta").fill("2099-01-01T09:00")
+    page.get_by_role("button", name="Guardar edicto").click()
+    assert "El inicio de la publicación no puede ser anterior a hoy." in page.content()
+    page.screenshot(path=str(SHOTS / "sede-gestion-edicto-error.png"), full_page=True)
+    page.goto(f"{server}/gestion/sede/tablon/")
+    assert "Expuestos" in page.locator(".sg-tabs").inner_text()
+    page.screenshot(path=str(SHOTS / "sede-gestion-tablon.png"), full_page=True)
+    page.get_by_role("link", name="Aprobación inicial del presupuesto municipal").click()
+    page.wait_for_url(re.compile(r"/gestion/sede/tablon/\d+/$"))
+    page.get_by_label("Motivo de la retirada").fill("Se publicó con un error en las cifras.")
+    page.get_by_role("button", name="Retirar del tablón").click()
+    assert "Edicto retirado del tablón de anuncios." in page.content()
+    page.screenshot(path=str(SHOTS / "sede-gestion-edicto-retirado.png"), full_page=True)
+
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 360, "height": 780})
+    for path, name in (("/gestion/sede/procedimientos/", "procedimientos"),
+                       ("/gestion/sede/tablon/", "tablon")):
+        phone.goto(f"{server}{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
+        phone.screenshot(path=str(SHOTS / f"sede-gestion-{name}-360.png"), full_page=True)
+    context.close()
