@@ -56,7 +56,7 @@ def registro_entity(province, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def server(registro_entity, django_db_blocker):
+def server(registro_entity, fichero_sicres, django_db_blocker):
     from django.conf import settings
 
     with socket.socket() as probe:
@@ -181,7 +181,7 @@ def test_clerk_registers_an_entrada_with_attachment_and_downloads_the_justifican
     sicres_file.write_bytes(fichero_sicres)
     page = context.new_page()
     page.goto(f"{server}/gestion/registro/sir/")
-    page.get_by_label("Fichero SICRES 3.0").set_input_files(str(sicres_file))
+    page.locator("#id_fichero").set_input_files(str(sicres_file))
     page.get_by_role("button", name="Importar").click()
     page.wait_for_url(re.compile(r"/gestion/registro/sir/\d+/$"))
     assert "Aceptar y registrar" in page.content()
