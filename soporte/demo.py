@@ -123,18 +123,29 @@ def _reporters(entity: Entity, agents: list[User]) -> list[User]:
     return users or agents[:1]
 
 
+def soporte_entities(entities=None) -> list[Entity]:
+    """The active entities adhered to soporte (among `entities`, when given)."""
+    rows = Entity.objects.adhered().filter(
+        is_active=True, adhesions__service__code="soporte",
+        adhesions__state="approved").distinct()
+    if entities is not None:
+        rows = rows.filter(pk__in=[e.pk for e in entities])
+    return list(rows)
+
+
 @transaction.atomic
-def populate_province(count: int = 60, seed: int = 2026, stdout=None) -> int:
-    """Groups, SLA calendar, KB and `count` incidents over the last months (if none yet)."""
+def populate_province(count: int = 60, seed: int = 2026, stdout=None, entities=None) -> int:
+    """Groups, SLA calendar, KB and `count` incidents over the last months, spread over the
+    entities adhered to soporte (or those of `entities` that are), if none of them has
+    incidents yet."""
     say = stdout.write if stdout else (lambda _m: None)
     agents = _agents()
     _setup(agents)
     _tic_operator()
-    if Incidencia.objects.exists():
+    entities = soporte_entities(entities)
+    if not entities or Incidencia.objects.filter(entity__in=entities).exists():
         return 0
     rng = random.Random(seed)
-    entities = [e for e in Entity.objects.adhered().filter(is_active=True)
-                if e.adhesions.filter(service__code="soporte", state="approved").exists()]
     categorias = list(Categoria.objects.all())
     now = timezone.now()
     made = 0

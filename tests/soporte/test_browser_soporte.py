@@ -2,8 +2,12 @@
 provincial host, the clerk sees the answer. Saves the screenshots of the agent queue and
 of an incident under docs/screenshots/.
 
-Named to run last in this package: the web server commits what the browser does, and it
-uses an entity of its own so the other tests' figures are not disturbed.
+The web server is another process, so what it does is committed. The test works in an
+entity, users and a support group of its own (names nothing else uses) and, when the
+module ends, deletes every incident row it committed (history included) and its group,
+so the other tests see the database as they would without it, whatever the order.
+Marked `django_db` so pytest-django keeps it in file order among the database tests
+(otherwise it always runs after them, which would hide a leak).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from tests.test_browser import web_server  # noqa: F401 - the shared web server 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "docs" / "screenshots"
-HOST = "altea.localhost"
+HOST = "soporte-navegador.localhost"
+SLUG = "soporte-navegador"
+GROUP = "Primer nivel (navegador)"
 RECOVERY = "73915046"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +50,7 @@ def desk(province, django_db_blocker):
     with django_db_blocker.unblock():
         admin = province.provincial_admin
         entity = tenant_actions.provision_entity(
-            name="Ajuntament d'Altea", slug="altea", kind=EntityKind.AYUNTAMIENTO,
+            name="Ajuntament de Proves del Navegador", slug=SLUG, kind=EntityKind.AYUNTAMIENTO,
             ine_code="030187", dir3_code="L01030187", cif="P0301900G", province="Alicante",
             domains=[HOST], population=9000, population_year=2024, acting_user=admin).entity
         for code in ("soporte", "padron"):
@@ -60,7 +66,7 @@ def desk(province, django_db_blocker):
         TOTPDevice.objects.create(user=agent, name="app", confirmed=True)
         static = StaticDevice.objects.create(user=agent, name="recuperación", confirmed=True)
         static.token_set.create(token=RECOVERY)
-        grupo = Grupo.objects.get_or_create(name="Primer nivel")[0]
+        grupo = Grupo.objects.create(name=GROUP)
         grupo.members.add(agent)
         now = datetime.datetime.now(datetime.UTC)
         samples = [
@@ -83,7 +89,40 @@ def desk(province, django_db_blocker):
             if index == 2:
                 actions.cambiar_estado(incidencia, Estado.PENDIENTE, acting_user=agent,
                                        role=flujo.AGENT)
-    return {"entity": entity, "clerk": clerk, "agent": agent}
+    yield {"entity": entity, "clerk": clerk, "agent": agent}
+    with django_db_blocker.unblock():
+        purge_soporte(entity, grupo)
+
+
+def purge_soporte(entity, grupo) -> None:
+    """Delete the incidents of `entity` (with their history, messages, files and the
+    notification jobs of that history) and the group, in one transaction. The history is
+    append-only for the application; a test may lift the trigger inside its transaction."""
+    from django.db import connection, transaction
+
+    from provincial.models import Job
+    from soporte.models import Adjunto, CorreoEntrante, Evento, Incidencia, Llamada, Mensaje
+
+    incidencias = Incidencia.objects.filter(entity=entity)
+    eventos = Evento.objects.filter(incidencia__entity=entity)
+    with transaction.atomic():
+        Job.objects.filter(kind="soporte.notificar",
+                           payload__evento_id__in=list(eventos.values_list("pk", flat=True))).delete()
+        for adjunto in Adjunto.objects.filter(incidencia__entity=entity):
+            adjunto.file.delete(save=False)
+            adjunto.delete()
+        Mensaje.objects.filter(incidencia__entity=entity).delete()
+        Llamada.objects.filter(incidencia__entity=entity).delete()
+        CorreoEntrante.objects.filter(incidencia__entity=entity).update(incidencia=None)
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE soporte_evento DISABLE TRIGGER soporte_evento_append_only")
+            eventos.delete()
+            cursor.execute("ALTER TABLE soporte_evento ENABLE TRIGGER soporte_evento_append_only")
+        incidencias.update(merged_into=None)
+        for incidencia in incidencias:
+            incidencia.related.clear()
+        incidencias.delete()
+        grupo.delete()
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +131,10 @@ def web(desk, web_server):  # noqa: F811 - the imported fixture, requested by na
     return web_server
 
 
-@pytest.fixture(scope="module")
-def chromium(web):
+@pytest.fixture
+def chromium(web, db):
+    # After the test's database set-up: Django refuses synchronous queries once
+    # Playwright's event loop runs in this thread.
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is required (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
