@@ -155,7 +155,11 @@ def edicto_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @requires_sede
 def edicto_documento(request: HttpRequest, pk: int) -> HttpResponse:
-    edicto = access.get_public_edicto(pk)
+    return edicto_pdf_response(access.get_public_edicto(pk))
+
+
+def edicto_pdf_response(edicto: Edicto) -> HttpResponse:
+    """The edicto's PDF, shown in the browser; 404 if it has none."""
     if not edicto.document:
         raise Http404
     response = FileResponse(edicto.document.open("rb"), content_type="application/pdf")

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from sede import documents as sede_documents
 from sede.actions_gestion import GestionError
 from sede.forms_gestion import EdictoForm, ProcedimientoForm, ProcedimientoSearchForm, RetirarForm
 from sede.models import Edicto, Presentacion, Procedimiento
-from sede.views import _document_response, _search
+from sede.views import _document_response, _search, edicto_pdf_response
 
 PAGE_SIZE = 25
 TABLON_STATES = {
@@ -215,11 +215,8 @@ def edicto_borrar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def edicto_documento(request: HttpRequest, pk: int) -> HttpResponse:
-    edicto = access.get_edicto_for_gestion(pk)
-    if not edicto.document:
-        raise Http404
-    response = FileResponse(edicto.document.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="edicto-{edicto.pk}.pdf"'
+    # Not yet public while scheduled: not to be kept by shared caches.
+    response = edicto_pdf_response(access.get_edicto_for_gestion(pk))
     response["Cache-Control"] = "private, no-store"
     return response
 

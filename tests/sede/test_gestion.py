@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/gestion/sede"
 DAY = datetime.timedelta(days=1)
+# Session, user, membership, sections and the host's tenant, plus the page's own queries.
+QUERIES_PER_PAGE = 14
 
 
 def local(value: datetime.datetime, fmt: str = "%Y-%m-%dT%H:%M") -> str:
@@ -74,7 +76,8 @@ def _edicto(start: datetime.datetime, end: datetime.datetime, title: str = "Edic
 # --- procedures ---------------------------------------------------------------------------
 
 
-def test_clerk_creates_edits_and_lists_the_catalogue(province, clerk_a):
+def test_clerk_creates_edits_and_lists_the_catalogue(province, clerk_a,
+                                                    django_assert_max_num_queries):
     home = clerk_a.get(f"{BASE}/")
     assert home.status_code == 200
     assert "Sede electrónica" in home.content.decode()
@@ -110,7 +113,9 @@ def test_clerk_creates_edits_and_lists_the_catalogue(province, clerk_a):
                                          sentido_silencio="estimatorio", organo="Alcaldía",
                                          is_active=n % 2 == 0)
     _in_a(province, more)
-    first = clerk_a.get(f"{BASE}/procedimientos/").content.decode()
+    # The same queries whatever the page holds (the submissions are counted in the list query).
+    with django_assert_max_num_queries(QUERIES_PER_PAGE):
+        first = clerk_a.get(f"{BASE}/procedimientos/").content.decode()
     assert "Página 1 de 2" in first
     assert "31 resultados" in first
     found = clerk_a.get(f"{BASE}/procedimientos/?q=vado").content.decode()
@@ -155,6 +160,9 @@ def test_procedure_with_submissions_is_deactivated_not_deleted(province, clerk_a
         return used, unused
 
     used, unused = _in_a(province, setup)
+    # The summary links the submission to the registro rather than repeating it.
+    home = clerk_a.get(f"{BASE}/").content.decode()
+    assert '<a href="/gestion/registro/asientos/1/"><strong>E/2026/000001</strong></a>' in home
     page = clerk_a.get(f"{BASE}/procedimientos/{used.pk}/").content.decode()
     assert "no se puede borrar" in page
     assert 'disabled' in re.search(r'<input[^>]*name="code"[^>]*>', page).group(0)
@@ -243,7 +251,8 @@ def test_clerk_of_b_cannot_reach_a_procedure_or_edicto(province, client_for):
 # --- tablón de anuncios ------------------------------------------------------------------
 
 
-def test_clerk_publishes_schedules_and_edits_edictos(province, clerk_a):
+def test_clerk_publishes_schedules_and_edits_edictos(province, clerk_a,
+                                                     django_assert_max_num_queries):
     now = timezone.now()
     pdf = pdf_bytes("Presupuesto 2027")
     response = clerk_a.post(f"{BASE}/tablon/nuevo/", {
@@ -276,7 +285,8 @@ def test_clerk_publishes_schedules_and_edits_edictos(province, clerk_a):
     assert local(edited.publish_from) == local(now + 3 * DAY)
     # The list counts each state.
     _in_a(province, lambda: _edicto(now - 30 * DAY, now - 10 * DAY, "Lista de admitidos"))
-    listing = clerk_a.get(f"{BASE}/tablon/").content.decode()
+    with django_assert_max_num_queries(QUERIES_PER_PAGE):
+        listing = clerk_a.get(f"{BASE}/tablon/").content.decode()
     counts = re.findall(r'(Expuestos|Programados|Finalizados) <span class="sg-count">(\d+)</span>',
                         listing)
     assert counts == [("Expuestos", "1"), ("Programados", "1"), ("Finalizados", "1")]
