@@ -174,6 +174,14 @@ class NuevaIncidencia:
     priority: int = Prioridad.NORMAL
     via: str = Via.WEB
 
+    @classmethod
+    def from_data(cls, data: dict) -> NuevaIncidencia:
+        """From a form's or serializer's cleaned data (subject, description, optional
+        service, categoria and priority)."""
+        return cls(subject=data["subject"], description=data["description"],
+                   service=data.get("service"), categoria=data.get("categoria"),
+                   priority=int(data.get("priority") or Prioridad.NORMAL))
+
 
 def crear_incidencia(entity, data: NuevaIncidencia, *, reporter, acting_user,
                      attachments: Sequence[UploadedFile] = (),

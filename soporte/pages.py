@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from provincial import audit
 from soporte import actions, flujo, forms, sla
-from soporte.access import get_adjunto_for, get_incidencia_for, request_scope, visible_incidencias
+from soporte.access import get_adjunto_for, get_incidencia_for, request_scope
 from soporte.choices import Estado
 from soporte.models import Incidencia
 
@@ -178,21 +178,3 @@ def adjunto(request, reference: str, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
-
-def incidencias_json(request):
-    """JSON list of the incidents the user sees here (same rule as the pages)."""
-    from django.core.paginator import Paginator
-    from django.http import JsonResponse
-
-    from soporte.queries import by_state, search
-
-    rows = search(by_state(visible_incidencias(request), request.GET.get("estado", "todas")),
-                  request.GET.get("q", "")).select_related("entity", "service")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return JsonResponse({
-        "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-        "results": [{"reference": i.reference, "entity": i.entity.name, "subject": i.subject,
-                     "service": i.service.name if i.service else None, "state": i.state,
-                     "priority": i.get_priority_display(), "created_at": i.created_at.isoformat(),
-                     "updated_at": i.updated_at.isoformat()} for i in page],
-    })

@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("nueva/", views.nueva, name="nueva"),
     path("ayuda/<int:pk>/", views.articulo, name="articulo"),
-    path("api/incidencias/", views.api_incidencias, name="api"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/adjuntos/<int:pk>/", views.adjunto, name="adjunto"),
     path("<str:reference>/<slug:name>/", views.action, name="action"),

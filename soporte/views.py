@@ -76,4 +76,3 @@ def articulo(request: HttpRequest, pk: int) -> HttpResponse:
 detail = pages.detail
 action = pages.action
 adjunto = pages.adjunto
-api_incidencias = pages.incidencias_json

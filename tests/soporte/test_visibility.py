@@ -1,4 +1,4 @@
-"""Who sees which incidents: list, search, URL, JSON API and attachment URL."""
+"""Who sees which incidents: list, search, URL, REST API and attachment URL."""
 
 from __future__ import annotations
 
@@ -49,8 +49,9 @@ def test_clerk_of_a_cannot_reach_b_by_list_search_url_api_or_attachment(client_f
     assert "Castalla" not in found
     assert clerk.get(f"/gestion/soporte/{a.reference}/").status_code == 200
     assert clerk.get(f"/gestion/soporte/{b.reference}/").status_code == 404
-    api = clerk.get("/gestion/soporte/api/incidencias/").json()
+    api = clerk.get("/api/v1/incidencias/").json()
     assert [row["reference"] for row in api["results"]] == [a.reference]
+    assert clerk.get(f"/api/v1/incidencias/{b.reference}/").status_code == 404
     file_a = Adjunto.objects.get(incidencia=a)
     file_b = Adjunto.objects.get(incidencia=b)
     download = clerk.get(f"/gestion/soporte/{a.reference}/adjuntos/{file_a.pk}/")
