@@ -347,9 +347,11 @@ def cambiar_prioridad(incidencia: Incidencia, priority: int, *, acting_user,
 
 def responder(incidencia: Incidencia, *, author, body: str, role: str, is_internal: bool = False,
               via: str = Via.WEB, attachments: Sequence[UploadedFile] = (), message_id: str = "",
+              event_note: str = "", event_data: dict | None = None,
               now: datetime.datetime | None = None) -> Mensaje:
     """Add a public reply or an internal note (agents only), with attachments.
 
+    `event_note` and `event_data` add to the history row (e.g. who reviewed the e-mail).
     A public reply of the desk counts as first response and puts a new or assigned
     incident "en curso"; a reply of the reporter to a "pendiente del usuario" incident
     restarts the clocks ("en curso").
@@ -374,7 +376,7 @@ def responder(incidencia: Incidencia, *, author, body: str, role: str, is_intern
         if checked:
             _save_attachments(incidencia, checked, user=author, mensaje=mensaje, now=now)
         _event(incidencia, TipoEvento.NOTA if is_internal else TipoEvento.RESPUESTA, author, now=now,
-               data={"mensaje_id": mensaje.pk, "via": via})
+               new=event_note, data={**(event_data or {}), "mensaje_id": mensaje.pk, "via": via})
         if not is_internal:
             _after_public_reply(incidencia, role, author, now)
     return mensaje

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from provincial import audit
 from soporte import flujo
 from soporte.access import sender_may_write
-from soporte.choices import Via
+from soporte.choices import EstadoCorreo, Via
 from soporte.models import CorreoEntrante, Incidencia, Mensaje
 from soporte.tasks import REPLY_MARKER
 
@@ -119,13 +120,30 @@ def receive(raw: bytes) -> Outcome:
     if incidencia is None:
         return Outcome(kept=_keep(raw, parsed, _("La referencia %(ref)s no existe.")
                                   % {"ref": parsed.reference}))
-    user = get_user_model().objects.filter(email__iexact=parsed.sender, is_active=True).order_by("pk")
-    author = next((u for u in user if sender_may_write(u, incidencia)), None)
+    author = _author(parsed, incidencia)
     if author is None:
         return Outcome(kept=_keep(raw, parsed, _("El remitente %(sender)s no participa en %(ref)s.")
                                   % {"sender": parsed.sender or "?", "ref": parsed.reference}))
     if not parsed.body and not parsed.attachments:
         return Outcome(kept=_keep(raw, parsed, _("El mensaje no tiene texto nuevo.")))
+    body, accepted, rejected = _content(parsed)
+    try:
+        with transaction.atomic():
+            mensaje = _add(incidencia, parsed, author, body=body, accepted=accepted)
+    except ValidationError as exc:
+        return Outcome(kept=_keep(raw, parsed, " ".join(exc.messages)))
+    return Outcome(mensaje=mensaje, rejected_attachments=rejected)
+
+
+def _author(parsed: Parsed, incidencia: Incidencia):
+    """The active user with the sender's address who may write in `incidencia`, if any."""
+    users = get_user_model().objects.filter(email__iexact=parsed.sender, is_active=True) \
+        .order_by("pk") if parsed.sender else []
+    return next((u for u in users if sender_may_write(u, incidencia)), None)
+
+
+def _content(parsed: Parsed) -> tuple[str, list[SimpleUploadedFile], list[str]]:
+    """The text to add (saying which attachments were refused and why) and the accepted files."""
     from soporte import actions
 
     accepted, rejected = [], []
@@ -139,13 +157,74 @@ def receive(raw: bytes) -> Outcome:
     body = parsed.body or _("(Mensaje sin texto; ver adjuntos.)")
     if rejected:
         body += "\n\n" + _("Adjuntos no admitidos: %(list)s") % {"list": "; ".join(rejected)}
+    return body, accepted, rejected
+
+
+def _add(incidencia: Incidencia, parsed: Parsed, author, *, body: str, accepted, **extra) -> Mensaje:
+    from soporte import actions
+
     role = flujo.AGENT if (author.is_support_agent or author.pk == incidencia.assignee_id) \
         else flujo.REPORTER
-    try:
-        with transaction.atomic():
-            mensaje = actions.responder(incidencia, author=author, body=body, role=role,
-                                        via=Via.EMAIL, attachments=accepted,
-                                        message_id=parsed.message_id)
-    except ValidationError as exc:
-        return Outcome(kept=_keep(raw, parsed, " ".join(exc.messages)))
-    return Outcome(mensaje=mensaje, rejected_attachments=rejected)
+    return actions.responder(incidencia, author=author, body=body, role=role, via=Via.EMAIL,
+                             attachments=accepted, message_id=parsed.message_id, **extra)
+
+
+# --- review of kept messages (the desk's «Correo por revisar») ------------------------------
+
+
+def pending(pk: int) -> CorreoEntrante:
+    """A kept message still pending review, locked for the review (inside a transaction)."""
+    correo = CorreoEntrante.objects.select_for_update().filter(pk=pk).first()
+    if correo is None:
+        raise ValidationError(_("Ese correo ya no existe."))
+    if correo.state != EstadoCorreo.PENDIENTE:
+        raise ValidationError(_("Ese correo ya se revisó (%(state)s).")
+                              % {"state": correo.get_state_display()})
+    return correo
+
+
+def asociar(pk: int, incidencia: Incidencia, *, acting_user) -> Mensaje:
+    """Attach a kept message to the incident the agent chose. It becomes a public message
+    of its sender when the sender may write in that incident; otherwise an internal note of
+    the agent saying who sent it (the entity never sees a stranger's text as if it were
+    part of the conversation). The history records the review either way."""
+    from soporte import actions
+
+    with transaction.atomic():
+        correo = pending(pk)
+        try:
+            parsed = parse(bytes(correo.raw))
+        except Exception as exc:  # noqa: BLE001 - whatever broke the parser, say it plainly
+            raise ValidationError(_("No se pudo leer el mensaje; descártelo.")) from exc
+        if parsed.message_id and Mensaje.objects.filter(message_id=parsed.message_id[:250]).exists():
+            raise ValidationError(_("Ese correo ya está en una incidencia; descártelo."))
+        body, accepted, _rejected = _content(parsed)
+        reviewer = acting_user.get_full_name() or acting_user.username
+        review = {"event_note": _("correo de %(sender)s revisado por %(agent)s")
+                  % {"sender": parsed.sender or "?", "agent": reviewer},
+                  "event_data": {"correo_id": correo.pk, "reviewed_by": acting_user.pk}}
+        author = _author(parsed, incidencia)
+        if author is not None:
+            mensaje = _add(incidencia, parsed, author, body=body, accepted=accepted, **review)
+        else:
+            note = _("Correo de %(sender)s (asunto «%(subject)s»), incorporado como nota interna: "
+                     "el remitente no participa en esta incidencia.") % {
+                "sender": parsed.sender or _("remitente desconocido"), "subject": parsed.subject}
+            mensaje = actions.responder(incidencia, author=acting_user, body=f"{note}\n\n{body}",
+                                        role=flujo.AGENT, is_internal=True, via=Via.EMAIL,
+                                        attachments=accepted, message_id=parsed.message_id,
+                                        **review)
+        CorreoEntrante.objects.filter(pk=correo.pk).update(
+            state=EstadoCorreo.ASOCIADO, incidencia=incidencia, reviewed_by=acting_user)
+        audit.record("soporte.correo.asociar", user=acting_user, entity=incidencia.entity,
+                     obj=incidencia, detail={"correo_id": correo.pk, "public": author is not None})
+    return mensaje
+
+
+def descartar(pk: int, *, acting_user) -> None:
+    """Discard a kept message (it stays stored, marked as discarded, with who did it)."""
+    with transaction.atomic():
+        correo = pending(pk)
+        CorreoEntrante.objects.filter(pk=correo.pk).update(state=EstadoCorreo.DESCARTADO,
+                                                            reviewed_by=acting_user)
+        audit.record("soporte.correo.descartar", user=acting_user, obj=correo)

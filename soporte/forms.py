@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -157,12 +159,19 @@ class PriorityForm(VersionedForm):
     priority = forms.TypedChoiceField(label=_("Prioridad"), choices=Prioridad.choices, coerce=int)
 
 
-class ReferenceForm(VersionedForm):
-    reference = forms.RegexField(label=_("Referencia"), regex=r"^\s*INC-\d{4}-\d{6}\s*$",
+class IncidenciaReferenceForm(forms.Form):
+    """An incident chosen by its reference (INC-2026-000123)."""
+
+    reference = forms.RegexField(label=_("Referencia"),
+                                 regex=re.compile(r"^\s*INC-\d{4}-\d{6}\s*$", re.IGNORECASE),
                                  error_messages={"invalid": _("Escriba una referencia como INC-2026-000123.")})
 
     def clean_reference(self) -> str:
         return self.cleaned_data["reference"].strip().upper()
+
+
+class ReferenceForm(VersionedForm, IncidenciaReferenceForm):
+    """Merge into / link with another incident (from the incident page)."""
 
 
 class QueueFilterForm(forms.Form):

@@ -80,7 +80,8 @@ def detail(request, reference: str) -> HttpResponse:
     return render(request, "soporte/detalle.html", detail_context(request, incidencia))
 
 
-def _other(request, reference: str) -> Incidencia:
+def other_incidencia(request, reference: str) -> Incidencia:
+    """Another incident named in a form: one the user sees, or a ValidationError in Spanish."""
     try:
         return get_incidencia_for(request, reference)
     except Http404 as exc:
@@ -137,7 +138,7 @@ def action(request, reference: str, name: str) -> HttpResponse:
         elif name in ("merge", "link"):
             form = forms.ReferenceForm(request.POST, prefix=name)
             _require(form)
-            other = _other(request, form.cleaned_data["reference"])
+            other = other_incidencia(request, form.cleaned_data["reference"])
             if name == "merge":
                 actions.fusionar(incidencia, other, acting_user=request.user,
                                  expected_version=form.cleaned_data["version"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from soporte import actions, forms, pages, sla, stats
+from soporte import correo as correo_entrante
 from soporte.access import request_scope, visible_incidencias
 from soporte.choices import EstadoCorreo
 from soporte.models import ArticuloKB, CorreoEntrante
@@ -195,11 +196,50 @@ def correo(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
+def correo_detalle(request: HttpRequest, pk: int) -> HttpResponse:
+    """A kept message as the agent reviews it: what it says, why it was kept, and the forms
+    to attach it to an incident or discard it."""
+    kept = get_object_or_404(CorreoEntrante, pk=pk)
+    try:
+        parsed = correo_entrante.parse(bytes(kept.raw))
+    except Exception:  # noqa: BLE001 - an unreadable message can still be discarded
+        parsed = None
+    initial = {"reference": parsed.reference} if parsed and parsed.reference else {}
+    return render(request, "soporte/correo_detalle.html", {
+        "correo": kept, "parsed": parsed, "pending": kept.state == EstadoCorreo.PENDIENTE,
+        "form": forms.IncidenciaReferenceForm(initial=initial, auto_id="asociar_%s")})
+
+
+@agent_required
+@require_POST
+def correo_asociar(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.IncidenciaReferenceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reference"])
+        incidencia = pages.other_incidencia(request, form.cleaned_data["reference"])
+        mensaje = correo_entrante.asociar(pk, incidencia, acting_user=request.user)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("soporte_prov:correo_detalle", pk=pk)
+    if mensaje.is_internal:
+        messages.success(request, _("Correo añadido a %(ref)s como nota interna: el remitente no "
+                                    "participa en ella.") % {"ref": incidencia.reference})
+    else:
+        messages.success(request, _("Correo añadido a %(ref)s como mensaje de su remitente.")
+                         % {"ref": incidencia.reference})
+    return redirect("soporte_prov:correo")
+
+
+@agent_required
 @require_POST
 def correo_descartar(request: HttpRequest, pk: int) -> HttpResponse:
-    updated = CorreoEntrante.objects.filter(pk=pk, state=EstadoCorreo.PENDIENTE).update(
-        state=EstadoCorreo.DESCARTADO, reviewed_by=request.user)
-    if updated:
+    try:
+        correo_entrante.descartar(pk, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("Correo descartado."))
     return redirect("soporte_prov:correo")
 

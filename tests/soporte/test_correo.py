@@ -16,6 +16,7 @@ from provincial.models import Job
 from soporte import actions, correo
 from soporte.models import CorreoEntrante, Mensaje
 from tenants.demo import ACCEPTANCE_PDF
+from tests.conftest import HOST_A, HOST_PROVINCIAL
 
 from .conftest import AGENT
 
@@ -172,3 +173,118 @@ def test_management_command_reads_a_maildir(province, file_incidencia, tmp_path)
     call_command("soporte_correo", maildir=str(tmp_path / "Maildir"), stdout=io.StringIO())
     call_command("soporte_correo", maildir=str(tmp_path / "Maildir"), stdout=io.StringIO())
     assert Mensaje.objects.filter(incidencia=incidencia).count() == 1
+
+
+# --- review of kept messages («Correo por revisar») -----------------------------------------
+
+
+def _review_state(kept: CorreoEntrante) -> tuple:
+    kept.refresh_from_db()
+    return kept.state, kept.incidencia_id, kept.reviewed_by_id
+
+
+def test_agent_attaches_a_kept_message_of_a_participant_as_their_public_message(
+        province, client_for, file_incidencia):
+    from provincial.models import AuditEvent
+    from soporte.models import Evento
+
+    incidencia = file_incidencia()
+    kept = correo.receive(reply(sender=province.clerk_a.email, subject="Sigue sin funcionar",
+                                body="Lo he probado otra vez y nada.",
+                                attachment=ACCEPTANCE_PDF)).kept
+    agent = client_for(province.support_agent, HOST_PROVINCIAL)
+    listing = agent.get("/soporte/correo/").content.decode()
+    assert f"/soporte/correo/{kept.pk}/" in listing
+    page = agent.get(f"/soporte/correo/{kept.pk}/").content.decode()
+    assert "Lo he probado otra vez y nada." in page
+    assert "El asunto no lleva la referencia de una incidencia." in page
+    assert "justificante.pdf" in page
+    response = agent.post(f"/soporte/correo/{kept.pk}/asociar/",
+                          {"reference": incidencia.reference.lower()}, follow=True)
+    assert f"Correo añadido a {incidencia.reference} como mensaje de su remitente." in \
+        response.content.decode()
+    mensaje = Mensaje.objects.get(incidencia=incidencia)
+    assert (mensaje.author, mensaje.is_internal, mensaje.via, mensaje.body) == \
+        (province.clerk_a, False, "email", "Lo he probado otra vez y nada.")
+    assert [a.name for a in mensaje.adjuntos.all()] == ["justificante.pdf"]
+    assert _review_state(kept) == ("asociado", incidencia.pk, province.support_agent.pk)
+    evento = Evento.objects.get(incidencia=incidencia, kind="respuesta")
+    assert evento.actor == province.clerk_a
+    assert evento.new_value == f"correo de {province.clerk_a.email} revisado por Support Pruebas"
+    assert evento.data["correo_id"] == kept.pk
+    assert AuditEvent.objects.filter(action="soporte.correo.asociar",
+                                     user=province.support_agent).count() == 1
+    # The clerk sees it in the conversation, with the review in the history.
+    clerk_page = client_for(province.clerk_a, HOST_A).get(
+        f"/gestion/soporte/{incidencia.reference}/").content.decode()
+    assert "Lo he probado otra vez y nada." in clerk_page
+    # Reviewed once: a second attempt (another tab) changes nothing.
+    again = agent.post(f"/soporte/correo/{kept.pk}/asociar/", {"reference": incidencia.reference},
+                       follow=True)
+    assert "Ese correo ya se revisó (Asociado a una incidencia)." in again.content.decode()
+    assert Mensaje.objects.filter(incidencia=incidencia).count() == 1
+
+
+def test_message_of_someone_outside_the_incident_becomes_an_internal_note(
+        province, client_for, file_incidencia):
+    from soporte.models import Evento
+
+    incidencia = file_incidencia()
+    forged = correo.receive(reply(sender=province.clerk_b.email,
+                                  subject=f"Re: [{incidencia.reference}] hola",
+                                  body="Soy de Castalla", message_id="<forjado@castalla>")).kept
+    agent = client_for(province.support_agent, HOST_PROVINCIAL)
+    response = agent.post(f"/soporte/correo/{forged.pk}/asociar/",
+                          {"reference": incidencia.reference}, follow=True)
+    assert "como nota interna: el remitente no participa en ella." in response.content.decode()
+    note = Mensaje.objects.get(incidencia=incidencia)
+    assert note.is_internal
+    assert note.author == province.support_agent
+    assert note.body.startswith(f"Correo de {province.clerk_b.email} (asunto «Re: "
+                                f"[{incidencia.reference}] hola»), incorporado como nota interna")
+    assert note.body.endswith("Soy de Castalla")
+    assert Evento.objects.get(incidencia=incidencia, kind="nota").data["correo_id"] == forged.pk
+    assert _review_state(forged) == ("asociado", incidencia.pk, province.support_agent.pk)
+    clerk_page = client_for(province.clerk_a, HOST_A).get(
+        f"/gestion/soporte/{incidencia.reference}/").content.decode()
+    assert "Soy de Castalla" not in clerk_page
+    # The review page prefilled the reference found in the subject.
+    other = correo.receive(reply(sender="nadie@example.org", subject=f"[{incidencia.reference}]",
+                                 body="x", message_id="<otro@example.org>")).kept
+    page = agent.get(f"/soporte/correo/{other.pk}/").content.decode()
+    assert f'value="{incidencia.reference}"' in page
+
+
+def test_bad_reference_closed_incident_and_outsiders_change_nothing(
+        province, client_for, file_incidencia):
+    incidencia = file_incidencia()
+    actions.cambiar_estado(incidencia, "cerrada", acting_user=province.clerk_a, role="reporter")
+    kept = correo.receive(reply(sender="nadie@example.org", subject="Hola", body="Texto")).kept
+    agent = client_for(province.support_agent, HOST_PROVINCIAL)
+    for reference, text in [
+        ("12345", "Escriba una referencia como INC-2026-000123."),
+        ("INC-2026-999999", "No existe la incidencia INC-2026-999999."),
+        (incidencia.reference, f"La incidencia {incidencia.reference} está cerrada; comunique una nueva."),
+    ]:
+        page = agent.post(f"/soporte/correo/{kept.pk}/asociar/", {"reference": reference},
+                          follow=True).content.decode()
+        assert text in page
+    for user, host in [(province.clerk_a, HOST_PROVINCIAL), (province.clerk_a, HOST_A)]:
+        client = client_for(user, host)
+        assert client.post(f"/soporte/correo/{kept.pk}/asociar/",
+                           {"reference": incidencia.reference}).status_code == 404
+        assert client.post(f"/soporte/correo/{kept.pk}/descartar/").status_code == 404
+        assert client.get(f"/soporte/correo/{kept.pk}/").status_code == 404
+    assert _review_state(kept) == ("pendiente", None, None)
+    assert not Mensaje.objects.filter(incidencia=incidencia).exists()
+
+
+def test_agent_discards_a_kept_message_once(province, client_for):
+    kept = correo.receive(reply(sender="spam@example.org", subject="Oferta", body="Compre")).kept
+    agent = client_for(province.support_agent, HOST_PROVINCIAL)
+    response = agent.post(f"/soporte/correo/{kept.pk}/descartar/", follow=True)
+    assert "Correo descartado." in response.content.decode()
+    assert _review_state(kept) == ("descartado", None, province.support_agent.pk)
+    assert "Oferta" not in agent.get("/soporte/correo/").content.decode()
+    again = agent.post(f"/soporte/correo/{kept.pk}/descartar/", follow=True).content.decode()
+    assert "Ese correo ya se revisó (Descartado)." in again
