@@ -7,8 +7,10 @@ process keeps a copy (codigos.cache). Codes are text, zero-padded, as INE writes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codigos import cache
 
@@ -24,19 +26,46 @@ class Country:
     is_eu_eea: bool  # EU, EEA or Switzerland
 
 
-def _countries() -> dict[str, Country]:
+_derived: dict[str, tuple[dict, Any]] = {}
+
+
+def _derive(table: str, build: Callable[[dict], Any]) -> Any:
+    """`build(rows)` of a cached table, built again only when the cache re-reads the table
+    (a record of the INE files looks countries up several times: no dict per call)."""
+    rows = cache.table(table)
+    key = f"{table}:{build.__name__}"
+    hit = _derived.get(key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
+    value = build(rows)
+    _derived[key] = (rows, value)
+    return value
+
+
+def _build_countries(rows: dict) -> dict[str, Country]:
     return {code: Country(code, name, bool(extra.get("eu_eea")))
-            for code, (name, extra, active) in cache.table("paises").items() if active}
+            for code, (name, extra, active) in rows.items() if active}
+
+
+def _build_provinces(rows: dict) -> dict[str, str]:
+    return {code: name for code, (name, _extra, active) in rows.items() if active}
+
+
+def _build_street_types(rows: dict) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((code, name) for code, (name, _extra, active) in rows.items()
+                        if active))
+
+
+def _countries() -> dict[str, Country]:
+    return _derive("paises", _build_countries)
 
 
 def _provinces() -> dict[str, str]:
-    return {code: name for code, (name, _extra, active) in cache.table("provincias").items()
-            if active}
+    return _derive("provincias", _build_provinces)
 
 
 def _street_types() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((code, name) for code, (name, _extra, active)
-                        in cache.table("tipos_via").items() if active))
+    return _derive("tipos_via", _build_street_types)
 
 
 def return_cause(cdev: str) -> str:
@@ -51,9 +80,13 @@ def cauv(causa: str) -> str | None:
     return entry[1].get("cauv") if entry and entry[2] else None
 
 
+def _build_cauv_map(rows: dict) -> dict[str, str]:
+    return {code: extra["cauv"] for code, (_d, extra, active) in rows.items()
+            if active and extra.get("cauv")}
+
+
 def cauv_map() -> dict[str, str]:
-    return {code: extra["cauv"] for code, (_d, extra, active)
-            in cache.table("causas_variacion").items() if active and extra.get("cauv")}
+    return _derive("causas_variacion", _build_cauv_map)
 
 
 def _code(value: str | int | None, width: int) -> str:

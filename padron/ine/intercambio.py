@@ -163,7 +163,7 @@ def _write(items: Iterable, build: Callable[[Any], registro.HabitanteRecord], to
 
 def _record_variacion(cpro: str, cmun: str):
     def build(movimiento: Movimiento) -> registro.HabitanteRecord:
-        return registro.record_from_habitante(movimiento.habitante, movimiento, cpro=cpro,
+        return registro.record_from_habitante(movimiento.habitante, movimiento, cpro=cpro, check=False,
                                               cmun=cmun)
 
     return build
@@ -206,7 +206,7 @@ def _record_padron(fecha: datetime.date, cpro: str, cmun: str):
         stand_in = _Inscripcion(causa=Causa.ALTA_OMISION, fecha=fecha,
                                 datos=datos_en_fecha(periodo.habitante, fecha),
                                 domicilio=periodo.domicilio, hoja=periodo.hoja)
-        record = registro.record_from_habitante(periodo.habitante, stand_in, cpro=cpro,
+        record = registro.record_from_habitante(periodo.habitante, stand_in, cpro=cpro, check=False,
                                                 cmun=cmun)
         return dataclasses.replace(record, cvar="", cauv="", cprop="", cmunp="")
 

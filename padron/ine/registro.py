@@ -443,14 +443,26 @@ class NotLatin1(ValueError):
 
 
 def _latin1_printable(text: str) -> bool:
-    return all(" " <= ch <= "~" or "\u00a0" <= ch <= "\u00ff" for ch in text)
+    return _NOT_PRINTABLE.search(text) is None
+
+
+# Uppercase text ISO-8859-1 prints as it is: no replacement (soft hyphen, backquote) needed.
+_PLAIN = re.compile(r"[ -_a-~\u00a1-\u00ac\u00ae-\u00de]*")
 
 
 def ine_text(value) -> str:
     """Uppercase text that ISO-8859-1 can hold (see the module docstring); NotLatin1 names the
     first character that cannot be written."""
+    text = str(value or "")
+    upper = text.upper()
+    if _PLAIN.fullmatch(upper):
+        return " ".join(upper.split())  # the common case: nothing to replace or decompose
+    return _ine_text_per_character(text)
+
+
+def _ine_text_per_character(text: str) -> str:
     out = []
-    for ch in str(value or ""):
+    for ch in text:
         if ch in _REPLACEMENTS:
             out.append(_REPLACEMENTS[ch])
             continue
@@ -517,6 +529,11 @@ def _join_document(tiden: str, lextr: str, iden: str, dc: str, ndocu: str) -> st
 # --- Checks shared by the writer and the reader ---------------------------------------------
 
 
+_SEXOS = frozenset(("", *Sexo.values))
+_TIPOS_DOCUMENTO = frozenset(("", *TipoDocumento.values))
+_NIVELES = frozenset(("", *NivelEstudios.values))
+
+
 def _problems(record: HabitanteRecord) -> list[str]:
     """What is wrong with the codes of a record (Spanish, one reason per item)."""
     from padron import codelists
@@ -538,17 +555,17 @@ def _problems(record: HabitanteRecord) -> list[str]:
     elif record.cauv:
         bad(_("un registro sin código de variación no lleva causa (CAUV «%(value)s»)"),
             value=record.cauv)
-    if record.sexo not in ("", *Sexo.values):
+    if record.sexo not in _SEXOS:
         bad(_("sexo «%(value)s» desconocido (1 varón, 6 mujer)"), value=record.sexo)
     for name in ("tiden", "tiden_dv"):
-        if getattr(record, name) not in ("", *TipoDocumento.values):
+        if getattr(record, name) not in _TIPOS_DOCUMENTO:
             bad(_("tipo de identificador %(field)s «%(value)s» desconocido (0 a 3)"),
                 field=FIELDS[name].mnemonic, value=getattr(record, name))
     for name in ("lextr", "lextr_dv"):
         if getattr(record, name) not in ("", "X", "Y", "Z"):
             bad(_("letra de documento de extranjero %(field)s «%(value)s» desconocida "
                   "(X, Y o Z)"), field=FIELDS[name].mnemonic, value=getattr(record, name))
-    if record.nies not in ("", *NivelEstudios.values):
+    if record.nies not in _NIVELES:
         bad(_("nivel de estudios NIES «%(value)s» desconocido"), value=record.nies)
     if record.cnac and not codelists.country_name(record.cnac):
         bad(_("nacionalidad CNAC «%(value)s» no es un código de país del INE"),
@@ -591,18 +608,22 @@ def _write_error(record: HabitanteRecord, index: int | None, reason: str,
                            params={"record": _label(record, index), "reason": reason})
 
 
+def _where(spec: Field, value) -> dict:
+    return {"field": spec.mnemonic, "start": spec.start, "end": spec.end, "value": value,
+            "length": spec.length}
+
+
 def _format(spec: Field, value, record: HabitanteRecord, index: int | None) -> str:
-    where = {"field": spec.mnemonic, "start": spec.start, "end": spec.end, "value": value,
-             "length": spec.length}
     if value is None or value == "":
         if spec.required:
             raise _write_error(record, index, _("el campo %(field)s (posiciones %(start)s-"
-                                                "%(end)s) es obligatorio") % where, "blank")
+                                                "%(end)s) es obligatorio") % _where(spec, value),
+                               "blank")
         return " " * spec.length
     if spec.convert == "date":
         if not isinstance(value, datetime.date):
             raise _write_error(record, index, _("el campo %(field)s debe ser una fecha y es "
-                                                "«%(value)s»") % where, "bad_date")
+                                                "«%(value)s»") % _where(spec, value), "bad_date")
         text = value.ine if isinstance(value, FechaIncompleta) else \
             f"{value.year:04d}{value.month:02d}{value.day:02d}"
     elif spec.kind == "N":
@@ -610,7 +631,7 @@ def _format(spec: Field, value, record: HabitanteRecord, index: int | None) -> s
         if not (text.isascii() and text.isdigit()):
             raise _write_error(record, index, _("el campo %(field)s (posiciones %(start)s-"
                                                 "%(end)s) debe ser numérico y es «%(value)s»")
-                               % where, "not_numeric")
+                               % _where(spec, value), "not_numeric")
     else:
         try:
             text = ine_text(value)
@@ -618,11 +639,12 @@ def _format(spec: Field, value, record: HabitanteRecord, index: int | None) -> s
             raise _write_error(record, index, _("el carácter «%(char)s» de %(field)s no existe "
                                                 "en ISO-8859-1, el juego de caracteres de los "
                                                 "ficheros del INE")
-                               % {**where, "char": error.char}, "bad_char") from None
+                               % {**_where(spec, value), "char": error.char}, "bad_char") from None
         text = text.ljust(spec.length)
     if len(text) != spec.length:
         raise _write_error(record, index, _("«%(value)s» no cabe en el campo %(field)s "
-                                            "(%(length)s posiciones)") % where, "too_long")
+                                            "(%(length)s posiciones)") % _where(spec, value),
+                           "too_long")
     return text
 
 
@@ -652,17 +674,16 @@ def _line_error(filename: str, lineno: int, reason: str, code: str) -> Validatio
 
 def _parse(spec: Field, raw: str):
     """The value of one field; ValueError with the reason when it is malformed."""
-    where = {"field": spec.mnemonic, "start": spec.start, "end": spec.end, "value": raw}
     if spec.kind == "A":
         return raw.rstrip(" ")
     if not raw.strip():
         if spec.required:
             raise ValueError(_("el campo %(field)s (posiciones %(start)s-%(end)s) es obligatorio "
-                               "y está en blanco") % where)
+                               "y está en blanco") % _where(spec, raw))
         return None if spec.convert else ""
     if not (raw.isascii() and raw.isdigit()):
         raise ValueError(_("el campo %(field)s (posiciones %(start)s-%(end)s) debe ser numérico "
-                           "y contiene «%(value)s»") % where)
+                           "y contiene «%(value)s»") % _where(spec, raw))
     if spec.convert == "int":
         return int(raw)
     if spec.convert == "date":
@@ -670,21 +691,27 @@ def _parse(spec: Field, raw: str):
             return parse_ine_date(raw)
         except ValueError:
             raise ValueError(_("el campo %(field)s (posiciones %(start)s-%(end)s) no es una "
-                               "fecha AAAAMMDD válida: «%(value)s»") % where) from None
+                               "fecha AAAAMMDD válida: «%(value)s»") % _where(spec, raw)) from None
     return raw
 
 
+_NOT_PRINTABLE = re.compile(r"[^ -~\u00a0-\u00ff]")
+
+
 def _bad_character(line: str) -> str | None:
-    for position, ch in enumerate(line, start=1):
-        if not _latin1_printable(ch):
-            if "\x80" <= ch <= "\x9f":
-                return (_("codificación incorrecta: el byte %(byte)s de la posición %(pos)s no es "
-                          "un carácter ISO-8859-1 (parece Windows-1252; el INE exige "
-                          "ISO-8859-1)") % {"byte": f"0x{ord(ch):02X}", "pos": position})
-            return (_("carácter no válido %(char)s en la posición %(pos)s")
-                    % {"char": f"U+{ord(ch):04X}" if ord(ch) > 0xFF else f"0x{ord(ch):02X}",
-                       "pos": position})
+    if (found := _NOT_PRINTABLE.search(line)) is not None:
+        position, ch = found.start() + 1, found.group()
+        if "\x80" <= ch <= "\x9f":
+            return (_("codificación incorrecta: el byte %(byte)s de la posición %(pos)s no es "
+                      "un carácter ISO-8859-1 (parece Windows-1252; el INE exige "
+                      "ISO-8859-1)") % {"byte": f"0x{ord(ch):02X}", "pos": position})
+        return (_("carácter no válido %(char)s en la posición %(pos)s")
+                % {"char": f"U+{ord(ch):04X}" if ord(ch) > 0xFF else f"0x{ord(ch):02X}",
+                   "pos": position})
     return None
+
+
+_SLICES = [(spec, spec.slice) for spec in LAYOUT]
 
 
 def read_record(line: str, *, lineno: int, filename: str, expected_cpro: str | None = None,
@@ -698,9 +725,9 @@ def read_record(line: str, *, lineno: int, filename: str, expected_cpro: str | N
     if reason := _bad_character(line):
         raise _line_error(filename, lineno, reason, "bad_encoding")
     values, errors = {}, []
-    for spec in LAYOUT:
+    for spec, where in _SLICES:
         try:
-            values[spec.name] = _parse(spec, line[spec.slice])
+            values[spec.name] = _parse(spec, line[where])
         except ValueError as error:
             errors.append(_line_error(filename, lineno, str(error), "bad_field"))
     if errors:
@@ -870,7 +897,7 @@ def _address(domicilio, date: datetime.date, error) -> dict:
 
 
 def record_from_habitante(habitante, movimiento, *, cpro: str, cmun: str,
-                          previous: dict | None = None) -> HabitanteRecord:
+                          previous: dict | None = None, check: bool = True) -> HabitanteRecord:
     """The variation record of one Movimiento of `habitante`.
 
     Control block: FVAR = movimiento.fecha, CVAR = movimiento.tipo, CAUV = CAUV[causa].
@@ -919,8 +946,9 @@ def record_from_habitante(habitante, movimiento, *, cpro: str, cmun: str,
     values["cprop"], values["cmunp"] = _place(movimiento.procedencia_destino)
     values["ccons"] = getattr(movimiento, "consulado", "") or ""
     record = HabitanteRecord(**values)
-    try:
-        write_record(record)
-    except ValidationError as exc:
-        raise error(" ".join(exc.messages)) from None
+    if check:  # the file writer checks as it writes (check=False), not twice
+        try:
+            write_record(record)
+        except ValidationError as exc:
+            raise error(" ".join(exc.messages)) from None
     return record

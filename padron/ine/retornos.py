@@ -86,7 +86,7 @@ REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
 
 
 def record_to_json(record: registro.HabitanteRecord) -> dict[str, Any]:
-    data = dataclasses.asdict(record)
+    data = vars(record)  # flat: text, numbers and dates (no dataclasses.asdict deep copy)
     return {key: _date_json(value) if isinstance(value, datetime.date) else value
             for key, value in data.items()}
 
@@ -158,17 +158,23 @@ class Matcher:
     def load(self, personas: Iterable[Persona]) -> Matcher:
         personas = list(personas)
         nias = {p.nia for p in personas if p.nia}
-        documents = {p.documento for p in personas if _has_document(p)}
-        names = {actions.normalize(p.full_name) for p in personas
-                 if p.full_name and p.fecha_nacimiento}
         self.by_nia = Habitante.objects.in_bulk(nias, field_name="nia") if nias else {}
         self.by_document, self.by_name = {}, {}
+        # Documents only of those the NIA did not find, names only of those neither did.
+        personas = [p for p in personas if p.nia not in self.by_nia]
+        documents = {p.documento for p in personas if _has_document(p)}
         if documents:
             for habitante in Habitante.objects.filter(documento__in=documents).order_by("pk"):
                 self.by_document.setdefault(
                     (habitante.tipo_documento, habitante.documento), []).append(habitante)
-        if names:
-            for habitante in Habitante.objects.filter(search_name__in=names).order_by("pk"):
+        personas = [p for p in personas if not _has_document(p)
+                    or (p.tipo_documento, p.documento) not in self.by_document]
+        named = [p for p in personas if p.full_name and p.fecha_nacimiento]
+        if named:
+            for habitante in Habitante.objects.filter(
+                    search_name__in={actions.normalize(p.full_name) for p in named},
+                    fecha_nacimiento__in={_plain(p.fecha_nacimiento) for p in named}
+            ).order_by("pk"):
                 self.by_name.setdefault(
                     (habitante.search_name, habitante.fecha_nacimiento), []).append(habitante)
         return self

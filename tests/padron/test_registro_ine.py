@@ -448,3 +448,21 @@ def test_names_outside_iso_8859_1_are_transliterated_or_refused(callejero, ctx):
     assert excinfo.value.messages == [
         f"Habitante {other.nia}, movimiento del 01/03/2020: el carácter «美» no existe en "
         "ISO-8859-1, el juego de caracteres de los ficheros del INE."]
+
+
+def test_the_fast_text_path_gives_what_the_character_by_character_rules_give():
+    """ine_text takes a regex fast path for text that needs no replacement; every Latin-1
+    character and the replaced ones must come out exactly as the per-character rules say."""
+    samples = ["".join(chr(c) for c in range(0x20, 0x100)), "josé iñaki de la muñoz",
+               "Ça\u00a0va\u00adbien ‘x’ “y” – — Łódź Œuvre ß ı ẞ `z`", "a\tb\r\nc  d ", "µÿ"]
+    def outcome(function, text):
+        try:
+            return function(text)
+        except registro.NotLatin1 as exc:
+            return ("NotLatin1", exc.char)
+
+    for text in samples:
+        assert outcome(registro.ine_text, text) == outcome(
+            registro._ine_text_per_character, text)
+    assert outcome(registro.ine_text, samples[0]) == ("NotLatin1", "\x7f")
+    assert registro.ine_text("josé iñaki de la muñoz") == "JOSÉ IÑAKI DE LA MUÑOZ"
