@@ -261,6 +261,13 @@ PADRON_EXPORT_DIRECT_MAX_ROWS = env_int("PADRON_EXPORT_DIRECT_MAX_ROWS", 2000)
 # How INE variation files leave the platform (padron.ine.transporte): today a file the
 # clerk uploads to IDA-Padrón; a real-time transport (RD 141/2024) plugs in here.
 PADRON_INE_TRANSPORT = env_str("PADRON_INE_TRANSPORT", "padron.ine.transporte.DescargaManual")
+# Registro de entrada y salida: attachment limits and the SIR (SICRES 3.0) transport.
+REGISTRO_ANEXO_MAX_BYTES = env_int("REGISTRO_ANEXO_MAX_BYTES", 10 * 1024 * 1024)
+REGISTRO_ASIENTO_MAX_BYTES = env_int("REGISTRO_ASIENTO_MAX_BYTES", 15 * 1024 * 1024)
+REGISTRO_MAX_ANEXOS = env_int("REGISTRO_MAX_ANEXOS", 20)
+REGISTRO_SIR_MAX_BYTES = env_int("REGISTRO_SIR_MAX_BYTES", 30 * 1024 * 1024)
+REGISTRO_SIR_DIR = env_str("REGISTRO_SIR_DIR", "")  # empty: MEDIA_ROOT/sir
+REGISTRO_SIR_TRANSPORT = env_str("REGISTRO_SIR_TRANSPORT", "registro.transporte.CarpetaTransporte")
 # Inhabitants the demo loader generates for each demo entity with the padrón service.
 DEMO_PADRON_INHABITANTS = env_int("DEMO_PADRON_INHABITANTS", 600)
 # Largest signed acceptance document (PDF) accepted for an adhesion.
@@ -310,6 +317,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.backup_all_entities",
         "schedule": crontab(hour=2, minute=30),
         "options": {"queue": "provision"},
+    },
+    "poll-sir-inboxes": {
+        "task": "registro.tasks.poll_sir_inboxes",
+        "schedule": env_int("REGISTRO_SIR_POLL_SECONDS", 300),
     },
     "purge-login-handoffs": {
         "task": "tenants.tasks.purge_login_handoffs",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
 from provincial.jobs import JobContext, TemporaryJobError, registry
@@ -45,3 +46,32 @@ def recibir_sir(ctx: JobContext) -> dict[str, Any]:
         raise TemporaryJobError(_("No se puede leer el buzón SIR: %(e)s")
                                 % {"e": exc.strerror or type(exc).__name__}) from exc
     return {"nuevos": nuevos, "repetidos": repetidos, "errores": errores}
+
+
+@shared_task(name="registro.tasks.poll_sir_inboxes")
+def poll_sir_inboxes() -> int:
+    """Periodic: a `registro.sir.recibir` job for each entity with e-administración whose SIR
+    inbox holds files, unless one is already waiting or running (one tenant per job)."""
+    from django_tenants.utils import schema_context
+
+    from provincial.choices import JobState
+    from provincial.jobs import enqueue
+    from provincial.models import Job
+    from registro.transporte import transporte
+    from tenants.models import Entity
+
+    busy = set(Job.objects.filter(kind=RECIBIR_SIR, state__in=[
+        JobState.PENDING, JobState.QUEUED, JobState.RUNNING]).values_list("entity_id", flat=True))
+    launched = 0
+    for entity in (Entity.objects.adhered().filter(
+            is_active=True, adhesions__state="approved",
+            adhesions__service__code__in=["eadmin", "eadmin-simplificada"]).distinct()):
+        if entity.pk in busy:
+            continue
+        with schema_context(entity.schema_name):
+            carrier = transporte()
+            waiting = getattr(carrier, "hay_pendientes", lambda: True)()
+        if waiting:
+            enqueue(RECIBIR_SIR, entity=entity)
+            launched += 1
+    return launched

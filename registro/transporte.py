@@ -26,6 +26,9 @@ class Transporte(Protocol):
     def apartar(self, nombre: str, contenido: bytes, motivo: str) -> None:
         """Keep aside a received file that could not be processed, with the reason."""
 
+    def hay_pendientes(self) -> bool:
+        """Whether the inbox may hold files (cheap: the periodic poll asks every entity)."""
+
 
 class CarpetaTransporte:
     """File drop under REGISTRO_SIR_DIR (default MEDIA_ROOT/sir): <schema>/salida and
@@ -52,6 +55,9 @@ class CarpetaTransporte:
         safe = Path(nombre).name
         (carpeta / safe).write_bytes(contenido)
         (carpeta / f"{safe}.motivo.txt").write_text(motivo + "\n", encoding="utf-8")
+
+    def hay_pendientes(self) -> bool:
+        return self.entrada.is_dir() and any(self.entrada.glob("*.xml"))
 
     def recibir(self) -> Iterator[tuple[str, bytes]]:
         if not self.entrada.exists():

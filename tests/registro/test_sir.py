@@ -298,3 +298,20 @@ def test_outsiders_get_404_and_nothing_changes(client_for, province, fichero, as
     with schema_context(province.a.schema_name):
         assert IntercambioRecibido.objects.get().estado == "pendiente"
         assert Asiento.objects.get().estado_intercambio == ""
+
+
+def test_the_periodic_poll_launches_one_inbox_job_where_files_wait(province, asiento_a,
+                                                                   sir_dir):
+    """registro.tasks.poll_sir_inboxes (beat, every REGISTRO_SIR_POLL_SECONDS): a job only
+    for an entity whose inbox holds files, and not a second one while the first waits."""
+    from registro.tasks import poll_sir_inboxes
+
+    assert poll_sir_inboxes() == 0  # no inbox holds anything
+    with schema_context(province.a.schema_name):
+        sicres.enviar(asiento_a, destino_codigo=B_DIR3, acting_user=province.clerk_a)
+    assert deliver(sir_dir, province.a.schema_name, province.b.schema_name)
+    assert poll_sir_inboxes() == 1
+    launched = Job.objects.filter(kind=RECIBIR_SIR)
+    assert [job.entity for job in launched] == [province.b]
+    assert poll_sir_inboxes() == 0  # B's job is still pending: not launched twice
+    assert launched.count() == 1
