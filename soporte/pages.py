@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,43 @@ from soporte.models import Incidencia
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
                  "zip": "application/zip"}
+PAGE_SIZE = 25
+
+
+def page_with_clocks(request, rows) -> Page:
+    """A page of incidents, each with its SLA clocks (the calendar loaded once per page)."""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar = sla.load_calendar()
+    for incidencia in page:
+        incidencia.clocks = sla.clocks(incidencia, calendar)
+    return page
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    """Show an action's refusal on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def file_from_form(form, entity, *, reporter, acting_user) -> Incidencia | None:
+    """File the incident of a valid filing form; None, with the refusal on the form, when
+    the action refuses it."""
+    data = form.cleaned_data
+    try:
+        return actions.crear_incidencia(entity, actions.NuevaIncidencia.from_data(data),
+                                        reporter=reporter, acting_user=acting_user,
+                                        attachments=data["attachments"])
+    except ValidationError as exc:
+        form_errors(form, exc)
+        return None
+
+
+def error_messages(request, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
 
 
 def role_of(scope) -> str:
@@ -152,8 +190,7 @@ def action(request, reference: str, name: str) -> HttpResponse:
         messages.error(request, str(exc))
         return back
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        error_messages(request, exc)
         return back
     messages.success(request, done)
     return back

@@ -5,19 +5,15 @@ already requires the `soporte` application; visibility comes from soporte.access
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from soporte import actions, forms, pages, sla
+from soporte import forms, pages
 from soporte.access import request_scope, visible_incidencias
 from soporte.models import ArticuloKB
 from soporte.queries import by_state, search, search_kb
-
-PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,11 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     form = forms.EntityFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     rows = search(by_state(visible_incidencias(request), data.get("estado") or ""), data.get("q") or "")
-    rows = rows.select_related("entity", "service", "assignee", "reporter")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    calendar = sla.load_calendar()
-    for incidencia in page:
-        incidencia.clock = sla.clocks(incidencia, calendar)["resolution"]
+    page = pages.page_with_clocks(request, rows.select_related("entity", "service", "assignee",
+                                                               "reporter"))
     return render(request, "soporte/entidad_lista.html", {
         "form": form, "page": page, "scope": scope, "many_entities": len(scope.entity_ids) > 1})
 
@@ -42,20 +35,9 @@ def nueva(request: HttpRequest) -> HttpResponse:
     entity = request.tenant
     form = forms.IncidenciaForm(request.POST or None, request.FILES or None, entity=entity)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            incidencia = actions.crear_incidencia(
-                entity, actions.NuevaIncidencia(
-                    subject=data["subject"], description=data["description"],
-                    service=data["service"], categoria=data["categoria"], priority=data["priority"]),
-                reporter=request.user, acting_user=request.user, attachments=data["attachments"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-        else:
+        incidencia = pages.file_from_form(form, entity, reporter=request.user,
+                                          acting_user=request.user)
+        if incidencia is not None:
             messages.success(request, _("Incidencia %(ref)s registrada. Le avisaremos por correo de "
                                         "cada novedad.") % {"ref": incidencia.reference})
             return redirect("gestion:soporte:detail", reference=incidencia.reference)

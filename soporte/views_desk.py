@@ -15,14 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from soporte import actions, forms, pages, sla, stats
+from soporte import actions, forms, pages, stats
 from soporte import correo as correo_entrante
 from soporte.access import request_scope, visible_incidencias
 from soporte.choices import EstadoCorreo
 from soporte.models import ArticuloKB, CorreoEntrante
-from soporte.queries import queue
-
-PAGE_SIZE = 25
+from soporte.queries import queue, search_kb
 
 
 def agent_required(view):
@@ -45,10 +43,7 @@ def cola(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     rows = queue(visible_incidencias(request), data, request.user).select_related(
         "entity", "service", "assignee", "grupo")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    calendar = sla.load_calendar()
-    for incidencia in page:
-        incidencia.clocks = sla.clocks(incidencia, calendar)
+    page = pages.page_with_clocks(request, rows)
     return render(request, "soporte/cola.html", {
         "form": form, "page": page, "bulk_form": forms.BulkForm(auto_id="bulk_%s"),
         "query_string": request.GET.urlencode()})
@@ -82,31 +77,13 @@ def bulk(request: HttpRequest) -> HttpResponse:
 def nueva(request: HttpRequest) -> HttpResponse:
     form = forms.DeskIncidenciaForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            incidencia = actions.crear_incidencia(
-                data["entity"], _nueva(data), reporter=data["reporter"] or request.user,
-                acting_user=request.user, attachments=data["attachments"])
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
+        incidencia = pages.file_from_form(
+            form, form.cleaned_data["entity"], reporter=form.cleaned_data["reporter"] or request.user,
+            acting_user=request.user)
+        if incidencia is not None:
             messages.success(request, _("Incidencia %(ref)s registrada.") % {"ref": incidencia.reference})
             return redirect("soporte_prov:detail", reference=incidencia.reference)
     return render(request, "soporte/desk_form.html", {"form": form, "title": _("Nueva incidencia")})
-
-
-def _nueva(data: dict) -> actions.NuevaIncidencia:
-    return actions.NuevaIncidencia(subject=data["subject"], description=data["description"],
-                                   service=data["service"], categoria=data["categoria"],
-                                   priority=data["priority"])
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @agent_required
@@ -131,11 +108,11 @@ def llamada(request: HttpRequest) -> HttpResponse:
             elif nueva_form.is_valid():
                 extra = nueva_form.cleaned_data
                 recorded = actions.registrar_llamada(call, agent=request.user, entity=extra["entity"],
-                                                     nueva=_nueva(extra), reporter=extra["reporter"])
+                                                     nueva=actions.NuevaIncidencia.from_data(extra), reporter=extra["reporter"])
             else:
                 raise ValidationError(_("Sin referencia, complete los datos de la incidencia nueva."))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(request, _("Llamada registrada en %(ref)s.")
                              % {"ref": recorded.incidencia.reference})
@@ -165,11 +142,9 @@ def exportar(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 def conocimiento(request: HttpRequest) -> HttpResponse:
-    from soporte.queries import search_kb
-
     q = request.GET.get("q", "")
     rows = search_kb(ArticuloKB.objects.select_related("service"), q)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, pages.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "soporte/kb_lista.html", {"page": page, "q": q})
 
 
@@ -191,7 +166,7 @@ def articulo_editar(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @agent_required
 def correo(request: HttpRequest) -> HttpResponse:
     rows = CorreoEntrante.objects.filter(state=EstadoCorreo.PENDIENTE).defer("raw")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, pages.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "soporte/correo_lista.html", {"page": page})
 
 
@@ -220,8 +195,7 @@ def correo_asociar(request: HttpRequest, pk: int) -> HttpResponse:
         incidencia = pages.other_incidencia(request, form.cleaned_data["reference"])
         mensaje = correo_entrante.asociar(pk, incidencia, acting_user=request.user)
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        pages.error_messages(request, exc)
         return redirect("soporte_prov:correo_detalle", pk=pk)
     if mensaje.is_internal:
         messages.success(request, _("Correo añadido a %(ref)s como nota interna: el remitente no "
