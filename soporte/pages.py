@@ -18,6 +18,7 @@ from soporte import actions, flujo, forms, sla
 from soporte.access import get_adjunto_for, get_incidencia_for, request_scope
 from soporte.choices import Estado
 from soporte.models import Incidencia
+from tenants.views import form_errors_to
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
                  "zip": "application/zip"}
@@ -33,15 +34,6 @@ def page_with_clocks(request, rows) -> Page:
     return page
 
 
-def form_errors(form, exc: ValidationError) -> None:
-    """Show an action's refusal on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def file_from_form(form, entity, *, reporter, acting_user) -> Incidencia | None:
     """File the incident of a valid filing form; None, with the refusal on the form, when
     the action refuses it."""
@@ -51,7 +43,7 @@ def file_from_form(form, entity, *, reporter, acting_user) -> Incidencia | None:
                                         reporter=reporter, acting_user=acting_user,
                                         attachments=data["attachments"])
     except ValidationError as exc:
-        form_errors(form, exc)
+        form_errors_to(form, exc)
         return None
 
 

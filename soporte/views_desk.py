@@ -21,6 +21,7 @@ from soporte.access import request_scope, visible_incidencias
 from soporte.choices import EstadoCorreo
 from soporte.models import ArticuloKB, CorreoEntrante
 from soporte.queries import queue, search_kb
+from tenants.views import form_errors_to
 
 
 def agent_required(view):
@@ -112,7 +113,7 @@ def llamada(request: HttpRequest) -> HttpResponse:
             else:
                 raise ValidationError(_("Sin referencia, complete los datos de la incidencia nueva."))
         except ValidationError as exc:
-            pages.form_errors(form, exc)
+            form_errors_to(form, exc)
         else:
             messages.success(request, _("Llamada registrada en %(ref)s.")
                              % {"ref": recorded.incidencia.reference})
