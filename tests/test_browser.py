@@ -1,64 +1,27 @@
 """In a real browser (Debian's Chromium through Playwright): a shared official logs in once
 on one entity's host and switches to another entity's host from the header."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, database_url_for_subprocess
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+from tests import browser as browser_support
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def web_server(province, django_db_blocker):
-    """runserver on the test database (another process, like a real web replica)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with django_db_blocker.unblock():
-        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess()}
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(urllib.request.Request(
-                f"http://127.0.0.1:{port}/cuentas/entrar/", headers={"Host": "agost.localhost"}),
-                timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+    with browser_support.web_server(django_db_blocker, host="agost.localhost") as port:
+        yield port
 
 
 @pytest.fixture(scope="module")
 def browser(padron_entity):
-    # Everything that touches the database is set up before Playwright starts its event
-    # loop in this thread (Django refuses synchronous queries inside it).
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required: ./dev test installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run",
-            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+    # Everything that touches the database is set up before Playwright starts.
+    with browser_support.chromium() as instance:
         yield instance
-        instance.close()
 
 
 def test_shared_official_logs_in_once_and_switches_entity(web_server, browser, province):
@@ -100,20 +63,12 @@ def padron_entity(province, django_db_blocker):
         ViaNombre,
     )
     from tenants import actions
-    from tenants.choices import EntityKind, MembershipRole
-    from tenants.models import Service
-    from tests.conftest import pdf
+    from tenants.choices import MembershipRole
 
+    entity = browser_support.provision_entity(
+        province, django_db_blocker, slug="benissa", name="Ajuntament de Benissa",
+        ine_code="030417", services=["padron"], population=12162)
     with django_db_blocker.unblock():
-        entity = actions.provision_entity(
-            name="Ajuntament de Benissa", slug="benissa", kind=EntityKind.AYUNTAMIENTO,
-            ine_code="030417", dir3_code="L01030417", cif="P0304100A", province="Alicante",
-            domains=["benissa.localhost"], population=12162, population_year=2024,
-            acting_user=province.provincial_admin).entity
-        adhesion = actions.request_adhesion(entity, Service.objects.get(code="padron"),
-                                            acting_user=province.provincial_admin,
-                                            acceptance_document=pdf())
-        actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
         actions.add_member(entity, acting_user=province.provincial_admin,
                            email=province.clerk_b.email, role=MembershipRole.CLERK,
                            applications=["padron"])

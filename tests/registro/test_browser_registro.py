@@ -4,49 +4,34 @@ Saves docs/screenshots/registro-*.png (desktop and 360 px) of the pages it goes 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from tenants.demo import ACCEPTANCE_PDF
-from tests.conftest import PASSWORD, ROOT, database_url_for_subprocess, pdf
+from tests import browser as browser_support
+from tests.browser import SHOTS
+from tests.conftest import PASSWORD
 from tests.test_documents import pdf_text
 
-CHROMIUM = "/usr/bin/chromium"
 HOST = "registroprueba.localhost"
-SHOTS = ROOT / "docs" / "screenshots"
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def registro_entity(province, django_db_blocker):
-    """An entity of its own with the registro and its demo data (committed, for the
-    server process); clerk_b is its clerk."""
+    """An entity of its own with the registro and its demo data; clerk_b is its clerk."""
     from django_tenants.utils import schema_context
 
     from registro import demo
     from tenants import actions
-    from tenants.choices import EntityKind, MembershipRole
-    from tenants.demo import _cif_for
-    from tenants.models import Service
+    from tenants.choices import MembershipRole
 
+    entity = browser_support.provision_entity(
+        province, django_db_blocker, slug="registroprueba",
+        name="Ajuntament de Pruebas del Registre", ine_code="030190", services=["eadmin"])
     with django_db_blocker.unblock():
-        entity = actions.provision_entity(
-            name="Ajuntament de Pruebas del Registre", slug="registroprueba",
-            kind=EntityKind.AYUNTAMIENTO, ine_code="030190", dir3_code="L01030190",
-            cif=_cif_for("03019"), province="Alicante", domains=[HOST], population=9000,
-            population_year=2024, acting_user=province.provincial_admin).entity
-        adhesion = actions.request_adhesion(entity, Service.objects.get(code="eadmin"),
-                                            acting_user=province.provincial_admin,
-                                            acceptance_document=pdf())
-        actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
         actions.add_member(entity, acting_user=province.provincial_admin,
                            email=province.clerk_b.email, role=MembershipRole.CLERK,
                            applications=["registro"])
@@ -57,43 +42,14 @@ def registro_entity(province, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def server(registro_entity, fichero_sicres, django_db_blocker):
-    from django.conf import settings
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with django_db_blocker.unblock():
-        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
-               "REDIS_URL": settings.REDIS_URL}
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(urllib.request.Request(
-                f"http://127.0.0.1:{port}/cuentas/entrar/", headers={"Host": HOST}), timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://{HOST}:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with browser_support.web_server(django_db_blocker, host=HOST) as port:
+        yield f"http://{HOST}:{port}"
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run",
-            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+    with browser_support.chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _shoot(context, url: str, name: str) -> None:

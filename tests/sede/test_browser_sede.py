@@ -5,95 +5,48 @@ docs/screenshots/sede-*.png."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, database_url_for_subprocess, pdf
+from tests import browser as browser_support
+from tests.browser import SHOTS
 from tests.sede.conftest import pdf_bytes
 from tests.test_documents import pdf_text
 
-CHROMIUM = "/usr/bin/chromium"
 HOST = "sedeprueba.localhost"
-SHOTS = ROOT / "docs" / "screenshots"
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def sede_entity(province, django_db_blocker):
-    """An entity of its own with the sede (committed, for the server process), so what
-    the browser files does not show up in other tests' entities."""
+    """An entity of its own with the sede, so what the browser files does not show up in
+    other tests' entities."""
     from django_tenants.utils import schema_context
 
     from sede import demo
-    from tenants import actions
-    from tenants.choices import EntityKind
-    from tenants.demo import _cif_for
-    from tenants.models import Service
 
-    with django_db_blocker.unblock():
-        entity = actions.provision_entity(
-            name="Ajuntament de Pruebas de la Sede", slug="sedeprueba",
-            kind=EntityKind.AYUNTAMIENTO, ine_code="030187", dir3_code="L01030187",
-            cif=_cif_for("03018"), province="Alicante", domains=[HOST], population=12000,
-            population_year=2024, acting_user=province.provincial_admin).entity
-        adhesion = actions.request_adhesion(entity, Service.objects.get(code="eadmin"),
-                                            acting_user=province.provincial_admin,
-                                            acceptance_document=pdf())
-        actions.approve_adhesion(adhesion, acting_user=province.provincial_admin)
-        with schema_context(entity.schema_name):
-            demo.populate(entity)
+    entity = browser_support.provision_entity(
+        province, django_db_blocker, slug="sedeprueba", name="Ajuntament de Pruebas de la Sede",
+        ine_code="030187", services=["eadmin"], population=12000)
+    with django_db_blocker.unblock(), schema_context(entity.schema_name):
+        demo.populate(entity)
     return entity
 
 
 @pytest.fixture(scope="module")
 def server(sede_entity, django_db_blocker):
-    from django.conf import settings
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with django_db_blocker.unblock():
-        env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
-               "REDIS_URL": settings.REDIS_URL}
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(urllib.request.Request(
-                f"http://127.0.0.1:{port}/sede/", headers={"Host": HOST}), timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://{HOST}:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with browser_support.web_server(django_db_blocker, host=HOST, ready_path="/sede/") as port:
+        yield f"http://{HOST}:{port}"
 
 
 @pytest.fixture(scope="module")
 def browser(server, sede_clerk):
     # The clerk is committed before Playwright starts its event loop in this thread.
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run",
-            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+    with browser_support.chromium() as instance:
         yield instance
-        instance.close()
 
 
 def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
