@@ -50,7 +50,7 @@ def desk(province, django_db_blocker):
     with django_db_blocker.unblock():
         admin = province.provincial_admin
         entity = tenant_actions.provision_entity(
-            name="Ajuntament de Proves del Navegador", slug=SLUG, kind=EntityKind.AYUNTAMIENTO,
+            name="Ajuntament d'Altea", slug=SLUG, kind=EntityKind.AYUNTAMIENTO,
             ine_code="030187", dir3_code="L01030187", cif="P0301900G", province="Alicante",
             domains=[HOST], population=9000, population_year=2024, acting_user=admin).entity
         for code in ("soporte", "padron"):
