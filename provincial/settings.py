@@ -352,6 +352,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST de cada entidad adherida (se sirve en el dominio de la entidad).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two APIs have a "state" field with different choices (jobs, incidents).
+    "ENUM_NAME_OVERRIDES": {
+        "JobStateEnum": "provincial.choices.JobState",
+        "IncidenciaStateEnum": "soporte.choices.Estado",
+    },
 }
 
 LOGGING = {
