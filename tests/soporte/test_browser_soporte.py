@@ -13,18 +13,14 @@ Marked `django_db` so pytest-django keeps it in file order among the database te
 from __future__ import annotations
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests import browser as browser_support
+from tests.browser import SHOTS
 from tests.conftest import PASSWORD
-from tests.test_browser import web_server  # noqa: F401 - the shared web server fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = ROOT / "docs" / "screenshots"
 HOST = "soporte-navegador.localhost"
 SLUG = "soporte-navegador"
 GROUP = "Primer nivel (navegador)"
@@ -43,18 +39,15 @@ def desk(province, django_db_blocker):
     from soporte.choices import Estado
     from soporte.models import Grupo
     from tenants import actions as tenant_actions
-    from tenants.choices import EntityKind, MembershipRole
+    from tenants.choices import MembershipRole
     from tenants.models import User
-    from tests.conftest import _adhere, _user
+    from tests.conftest import _user
 
+    entity = browser_support.provision_entity(
+        province, django_db_blocker, slug=SLUG, name="Ajuntament de Benidorm",
+        ine_code="030319", services=["soporte", "padron"])
     with django_db_blocker.unblock():
         admin = province.provincial_admin
-        entity = tenant_actions.provision_entity(
-            name="Ajuntament d'Altea", slug=SLUG, kind=EntityKind.AYUNTAMIENTO,
-            ine_code="030187", dir3_code="L01030187", cif="P0301900G", province="Alicante",
-            domains=[HOST], population=9000, population_year=2024, acting_user=admin).entity
-        for code in ("soporte", "padron"):
-            _adhere(entity, code, admin)
         clerk = _user("clerk_altea")
         clerk.first_name, clerk.last_name = "Marta", "Llorca Ivars"
         clerk.save()
@@ -126,26 +119,17 @@ def purge_soporte(entity, grupo) -> None:
 
 
 @pytest.fixture(scope="module")
-def web(desk, web_server):  # noqa: F811 - the imported fixture, requested by name
-    """The project's browser-test web server (tests/test_browser.py), once the desk exists."""
-    return web_server
+def web(desk, django_db_blocker):
+    with browser_support.web_server(django_db_blocker, host=HOST) as port:
+        yield port
 
 
 @pytest.fixture
 def chromium(web, db):
     # After the test's database set-up: Django refuses synchronous queries once
     # Playwright's event loop runs in this thread.
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run",
-            "--host-resolver-rules=MAP *.localhost 127.0.0.1"])
+    with browser_support.chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _login(page, base: str, username: str, next_path: str) -> None:
