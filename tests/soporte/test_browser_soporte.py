@@ -87,7 +87,7 @@ def desk(province, django_db_blocker):
         purge_soporte(entity, grupo)
 
 
-def purge_soporte(entity, grupo) -> None:
+def purge_soporte(entity, grupo=None) -> None:
     """Delete the incidents of `entity` (with their history, messages, files and the
     notification jobs of that history) and the group, in one transaction. The history is
     append-only for the application; a test may lift the trigger inside its transaction."""
@@ -115,7 +115,8 @@ def purge_soporte(entity, grupo) -> None:
         for incidencia in incidencias:
             incidencia.related.clear()
         incidencias.delete()
-        grupo.delete()
+        if grupo is not None:
+            grupo.delete()
 
 
 @pytest.fixture(scope="module")
