@@ -6,8 +6,9 @@ The web server is another process, so what it does is committed. The test works 
 entity, users and a support group of its own (names nothing else uses) and, when the
 module ends, deletes every incident row it committed (history included) and its group,
 so the other tests see the database as they would without it, whatever the order.
-Marked `django_db` so pytest-django keeps it in file order among the database tests
-(otherwise it always runs after them, which would hide a leak).
+Like the other browser tests it is not a database test, so pytest-django runs it after
+them: the entity it commits (and the spare schema it takes) never meets a test that
+counts schemas or entities.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SLUG = "soporte-navegador"
 GROUP = "Primer nivel (navegador)"
 RECOVERY = "73915046"
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +127,9 @@ def web(desk, django_db_blocker):
 
 
 @pytest.fixture
-def chromium(web, db):
-    # After the test's database set-up: Django refuses synchronous queries once
-    # Playwright's event loop runs in this thread.
+def chromium(web):
+    # After the desk is committed: Django refuses synchronous queries once Playwright's
+    # event loop runs in this thread.
     with browser_support.chromium() as instance:
         yield instance
 
