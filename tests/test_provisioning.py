@@ -20,6 +20,13 @@ def _new(slug="benissa", ine="030417", domains=("benissa.localhost",), **extra):
         acting_user=None, **extra)
 
 
+@pytest.fixture(autouse=True)
+def _one_spare(province):
+    """A spare schema ready, whatever earlier tests committed (an entity takes one)."""
+    if not provisioning.spare_schemas():
+        provisioning.refill_spares(1)
+
+
 def _tables(schema):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
