@@ -33,6 +33,7 @@ import dataclasses
 import datetime
 import hashlib
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,7 +55,9 @@ from padron.models import (
     EstadoFicheroINE,
     FicheroINE,
     Movimiento,
+    NombreAnterior,
     TipoFicheroINE,
+    ViaNombre,
 )
 from provincial import audit
 from provincial.choices import FileDirection
@@ -182,21 +186,72 @@ class _Inscripcion:
     procedencia_destino: str = ""
 
 
-# Fetched with each chunk of periods (iterator(chunk_size=…) honours prefetching), so a
-# record costs no query of its own: street and place names as of the date, and the
-# person's operations to read their data on that date.
-PADRON_PREFETCH = ("domicilio__via__names__tipo", "domicilio__pseudovia__former_names",
-                   "domicilio__tramo__nucleo__former_names",
-                   "domicilio__tramo__nucleo__singular__former_names",
-                   "domicilio__tramo__nucleo__singular__colectiva__former_names",
-                   "habitante__movimientos")
-
-
 def _periodos(fecha: datetime.date):
     return (padron_en_fecha(fecha)
             .select_related(*ADDRESS_RELATED)
-            .prefetch_related(*PADRON_PREFETCH)
             .order_by("habitante__nia", "pk"))
+
+
+def _grouped(queryset, key: str) -> dict[int, list]:
+    groups: dict[int, list] = defaultdict(list)
+    for row in queryset:
+        groups[getattr(row, key)].append(row)
+    return groups
+
+
+def _cache(instances, name: str, groups: dict[int, list]) -> None:
+    """What `prefetch_related` leaves, without its per-instance queryset: the consumers
+    (datos_en_fecha, Via.name_on, naming_on) read `_prefetched_objects_cache[name]`."""
+    for instance in instances:
+        if instance is not None:
+            cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache[name] = groups.get(instance.pk, [])
+
+
+def _load_chunk(periodos: list) -> None:
+    """For a chunk of periods, in four queries: each person's operations (their data on
+    the date) and the names in force on it of streets, pseudovías, núcleos and entidades."""
+    habitantes = [p.habitante for p in periodos]
+    _cache(habitantes, "movimientos", _grouped(
+        Movimiento.objects.filter(habitante_id__in={h.pk for h in habitantes})
+        .only("id", "habitante_id", "fecha", "created_at", "datos"), "habitante_id"))
+    domicilios = [p.domicilio for p in periodos]
+    vias = [d.via for d in domicilios]
+    _cache(vias, "names", _grouped(
+        ViaNombre.objects.filter(via_id__in={v.pk for v in vias if v is not None})
+        .select_related("tipo"), "via_id"))
+    nucleos = [d.tramo.nucleo if d.tramo_id else None for d in domicilios]
+    singulares = [n.singular if n is not None else None for n in nucleos]
+    owners = {"pseudovia": [d.pseudovia for d in domicilios], "nucleo": nucleos,
+              "singular": singulares,
+              "colectiva": [s.colectiva if s is not None else None for s in singulares]}
+    ids = {field: {o.pk for o in objs if o is not None} for field, objs in owners.items()}
+    former = NombreAnterior.objects.filter(
+        Q(pseudovia_id__in=ids["pseudovia"]) | Q(nucleo_id__in=ids["nucleo"])
+        | Q(singular_id__in=ids["singular"]) | Q(colectiva_id__in=ids["colectiva"]))
+    by_owner: dict[str, dict[int, list]] = {field: defaultdict(list) for field in owners}
+    for name in former:
+        for field in owners:
+            if (owner_id := getattr(name, f"{field}_id")) is not None:
+                by_owner[field][owner_id].append(name)
+    for field, objs in owners.items():
+        _cache(objs, "former_names", by_owner[field])
+
+
+def _con_datos(periodos, chunk: int = PROGRESS_EVERY):
+    """`periodos` streamed from the database a chunk at a time, each chunk with what its
+    records need loaded in a few queries (_load_chunk): no query per record, and none of
+    prefetch_related's per-object querysets."""
+    batch: list = []
+    for periodo in periodos.iterator(chunk_size=chunk):
+        batch.append(periodo)
+        if len(batch) == chunk:
+            _load_chunk(batch)
+            yield from batch
+            batch = []
+    if batch:
+        _load_chunk(batch)
+        yield from batch
 
 
 def _record_padron(fecha: datetime.date, cpro: str, cmun: str):
@@ -301,8 +356,8 @@ def generar_padron_a_fecha(fecha: datetime.date, *, acting_user=None, job_id: in
     cpro, cmun = codigos_municipio()
     periodos = _periodos(fecha)
     total = periodos.count()
-    salida = _write(periodos.iterator(chunk_size=PROGRESS_EVERY),
-                    _record_padron(fecha, cpro, cmun), total, on_progress)
+    salida = _write(_con_datos(periodos), _record_padron(fecha, cpro, cmun), total,
+                    on_progress)
     with salida_closed(salida), transaction.atomic():
         _lock()
         if existing := _existing(job_id):
@@ -325,7 +380,7 @@ def _regenerada(fichero: FicheroINE) -> _Salida:
     if fichero.kind == TipoFicheroINE.NEGATIVO:
         return _negativo()
     if fichero.kind == TipoFicheroINE.PADRON_A_FECHA:
-        return _write(_periodos(fichero.fecha).iterator(chunk_size=PROGRESS_EVERY),
+        return _write(_con_datos(_periodos(fichero.fecha)),
                       _record_padron(fichero.fecha, cpro, cmun), 0, None)
     ids = list(fichero.envios.order_by("position").values_list("movimiento_id", flat=True))
     by_id = Movimiento.objects.select_related("habitante", "hoja", *ADDRESS_RELATED) \
