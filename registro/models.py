@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registro import busqueda
 from registro.choices import (
     AmbitoFestivo,
     Canal,
@@ -143,6 +145,10 @@ class Asiento(models.Model):
                                                max_length=21, blank=True)
     idempotency_key = models.CharField(_("clave de idempotencia"), max_length=100, null=True,
                                        blank=True, unique=True)
+    # Folded copies for full-text search (registro.busqueda), written with the asiento:
+    # its texts and its interesados never change after registration.
+    busqueda_texto = models.TextField(editable=False, blank=True, default="")
+    busqueda_interesados = models.TextField(editable=False, blank=True, default="")
     # Users live in the public schema: kept by id and name, as IssuedDocument does.
     created_by_id = models.BigIntegerField(_("registrado por (id)"), null=True, blank=True)
     created_by_name = models.CharField(_("registrado por"), max_length=150, blank=True)
@@ -166,6 +172,9 @@ class Asiento(models.Model):
         indexes = [
             models.Index(fields=["-fecha_presentacion"], name="registro_asiento_fecha_idx"),
             models.Index(fields=["identificador_intercambio"], name="registro_intercambio_idx"),
+            GinIndex(busqueda.vector("busqueda_texto"), name="registro_texto_fts"),
+            GinIndex(busqueda.vector("busqueda_interesados"),
+                     name="registro_interesados_fts"),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from registro import busqueda
 from registro.calendario import MADRID
 from registro.models import Asiento
 
@@ -28,23 +29,16 @@ def buscar(params: dict[str, Any]) -> QuerySet[Asiento]:
         qs = qs.filter(fecha_presentacion__gte=_start(params["desde"]))
     if params.get("hasta"):
         qs = qs.filter(fecha_presentacion__lt=_start(params["hasta"] + datetime.timedelta(1)))
-    if params.get("interesado"):
-        term = params["interesado"].strip()
-        compact = "".join(ch for ch in term.upper() if ch.isalnum())
-        match = Q()
-        for word in term.split():
-            match &= (Q(interesados__nombre__icontains=word)
-                      | Q(interesados__apellido1__icontains=word)
-                      | Q(interesados__apellido2__icontains=word)
-                      | Q(interesados__razon_social__icontains=word))
-        if compact:
-            match |= Q(interesados__documento__icontains=compact)
-        qs = qs.filter(pk__in=Asiento.objects.filter(match).values("pk"))
-    if params.get("texto"):
-        term = params["texto"].strip()
-        qs = qs.filter(Q(asunto__icontains=term) | Q(resumen__icontains=term)
-                       | Q(expone__icontains=term) | Q(solicita__icontains=term)
-                       | Q(organismo_externo__icontains=term))
+    # Names, documents and texts through the GIN-indexed folded columns (registro.busqueda):
+    # accents and case ignored, every word a prefix, all words required.
+    for param, column, documento in (("interesado", "busqueda_interesados", True),
+                                     ("texto", "busqueda_texto", False)):
+        if params.get(param):
+            query = busqueda.consulta(params[param], documento=documento)
+            if query is None:
+                return qs.none()
+            qs = qs.alias(**{f"_{column}": busqueda.vector(column)}).filter(
+                **{f"_{column}": query})
     return qs.order_by("-fecha_presentacion", "-numero")
 
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.es import cif, dni, nie
@@ -26,7 +26,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from provincial import audit, xmlsafe
 from provincial.documents import services as documents
-from registro import calendario, formatos
+from registro import busqueda, calendario, formatos
 from registro.choices import (
     TRANSICIONES_INTERCAMBIO,
     Canal,
@@ -267,19 +267,35 @@ def _entity():
     return documents.current_entity()
 
 
-def _siguiente_numero(libro: str, year: int) -> int:
-    """The next number of (libro, year), with its counter row locked until commit.
+def siguiente_numero(libro: str, year: int) -> int:
+    """The next number of (libro, year); its counter row stays locked until commit.
 
-    The row is created if missing (ON CONFLICT DO NOTHING, so two first submissions of a
-    year do not collide) and then locked FOR UPDATE: concurrent submissions queue here,
-    and a rolled-back submission gives its number back, so numbers have no gaps.
+    One `UPDATE … RETURNING` both locks the row and increments it (a SELECT FOR UPDATE
+    and an UPDATE would be two round trips with the lock held). Concurrent submissions
+    queue on the row, and a rolled-back submission gives its number back, so numbers
+    have no gaps. The row of a new book or year is created on first use (ON CONFLICT DO
+    NOTHING: two first submissions of a year do not collide; the second waits for the
+    first's insert and then updates the row it made).
     """
-    ContadorRegistro.objects.bulk_create([ContadorRegistro(libro=libro, year=year)],
-                                         ignore_conflicts=True)
-    contador = ContadorRegistro.objects.select_for_update().get(libro=libro, year=year)
-    contador.ultimo += 1
-    contador.save(update_fields=["ultimo"])
-    return contador.ultimo
+    sql = (f"UPDATE {connection.ops.quote_name(ContadorRegistro._meta.db_table)} "
+           "SET ultimo = ultimo + 1 WHERE libro = %s AND year = %s RETURNING ultimo")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [libro, year])
+        row = cursor.fetchone()
+        if row is None:
+            ContadorRegistro.objects.bulk_create([ContadorRegistro(libro=libro, year=year)],
+                                                 ignore_conflicts=True)
+            cursor.execute(sql, [libro, year])
+            row = cursor.fetchone()
+    return row[0]
+
+
+def _reservar_id() -> int:
+    """An id for an asiento not yet inserted, so that its rows can be written first."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
+                       [Asiento._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 def registrar(*, libro: str, canal: str, asunto: str, resumen: str,
@@ -333,41 +349,51 @@ def registrar(*, libro: str, canal: str, asunto: str, resumen: str,
     if presentado_en > now + datetime.timedelta(minutes=1):
         raise RegistroError(_("La fecha de presentación no puede ser futura."))
     local = presentado_en.astimezone(calendario.MADRID)
-    fecha_computo = calendario.computo_desde(presentado_en)
     user_id, user_name = _user_fields(acting_user)
+    entity = _entity()
+    asiento = Asiento(
+        libro=libro, year=local.year, fecha_presentacion=presentado_en,
+        fecha_computo=calendario.computo_desde(presentado_en), canal=canal, asunto=asunto,
+        resumen=resumen, expone=expone, solicita=solicita, unidad=unidad,
+        procedimiento=procedimiento, es_factura=es_factura, idempotency_key=idempotency_key,
+        created_by_id=user_id, created_by_name=user_name, **extra)
+    asiento.busqueda_texto = busqueda.texto_indexado(
+        asiento.asunto, asiento.resumen, asiento.expone, asiento.solicita,
+        asiento.organismo_externo)
+    asiento.busqueda_interesados = busqueda.interesados_indexados(filas)
+    principal = next(f for f in filas if not f.es_representante)
 
+    # Everything that does not need the number happens before the counter is locked, so
+    # that concurrent submissions queue only for the numbering itself: the files are
+    # written to storage first (random names; removed below if the asiento is not
+    # written), then the interesados and anexo rows under an id reserved from the
+    # sequence (Django's foreign keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED,
+    # checked at commit, by when the asiento exists). The lock is held only for: next
+    # number, insert of the asiento, its audit record, commit.
     stored: list[str] = []
     try:
+        filas_anexo = []
+        for orden, anexo in enumerate(validados):
+            fila = Anexo(orden=orden, nombre=anexo.nombre, mime=anexo.formato.mime,
+                         tamano=len(anexo.contenido), sha256=anexo.sha256,
+                         tipo_documental=anexo.tipo_documental, validez=anexo.validez)
+            fila.fichero.save(anexo.nombre, ContentFile(anexo.contenido), save=False)
+            stored.append(fila.fichero.name)
+            filas_anexo.append(fila)
         with transaction.atomic():
-            numero = _siguiente_numero(libro, local.year)
-            if idempotency_key:
-                # A double click waits on the counter lock above; by now the first
-                # submission has committed and is visible.
-                existing = Asiento.objects.filter(idempotency_key=idempotency_key).first()
-                if existing is not None:
-                    transaction.set_rollback(True)
-                    return existing
-            asiento = Asiento.objects.create(
-                libro=libro, year=local.year, numero=numero,
-                numero_registro=Asiento.format_numero(local.year, libro, numero),
-                fecha_presentacion=presentado_en, fecha_computo=fecha_computo, canal=canal,
-                asunto=asunto, resumen=resumen, expone=expone, solicita=solicita,
-                unidad=unidad, procedimiento=procedimiento, es_factura=es_factura,
-                idempotency_key=idempotency_key, created_by_id=user_id,
-                created_by_name=user_name, **extra)
-            for fila in filas:
-                fila.asiento = asiento
+            asiento.pk = _reservar_id()
+            for fila in [*filas, *filas_anexo]:
+                fila.asiento_id = asiento.pk
             Interesado.objects.bulk_create(filas)
-            for orden, anexo in enumerate(validados):
-                fila = Anexo(asiento=asiento, orden=orden, nombre=anexo.nombre,
-                             mime=anexo.formato.mime, tamano=len(anexo.contenido),
-                             sha256=anexo.sha256, tipo_documental=anexo.tipo_documental,
-                             validez=anexo.validez)
-                fila.fichero.save(anexo.nombre, ContentFile(anexo.contenido), save=False)
-                stored.append(fila.fichero.name)
-                fila.save(force_insert=True)
-            principal = next(f for f in filas if not f.es_representante)
-            audit.record("registro.asiento.alta", user=acting_user, entity=_entity(),
+            Anexo.objects.bulk_create(filas_anexo)
+            # From here until commit the counter row of (libro, year) is locked.
+            asiento.numero = siguiente_numero(libro, local.year)
+            asiento.numero_registro = Asiento.format_numero(local.year, libro, asiento.numero)
+            # A double click that got past the check above meets the unique
+            # idempotency_key here, once the first submission has committed: its insert
+            # fails, everything rolls back (its number too) and the first is returned.
+            asiento.save(force_insert=True)
+            audit.record("registro.asiento.alta", user=acting_user, entity=entity,
                          obj=asiento, subject=principal.documento,
                          detail={"libro": libro, "canal": canal, "anexos": len(validados)})
     except IntegrityError as exc:

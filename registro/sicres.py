@@ -27,7 +27,7 @@ from provincial.documents.services import current_entity
 from registro import services
 from registro.calendario import MADRID
 from registro.choices import Canal, EstadoIntercambio, Libro, TipoDocumento, TipoPersona
-from registro.models import DIR3_REGEX, Asiento, ContadorRegistro, UnidadOrganica
+from registro.models import DIR3_REGEX, Asiento, UnidadOrganica
 from registro.services import AnexoData, InteresadoData, RegistroError
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
@@ -91,13 +91,8 @@ def nuevo_identificador(codigo_origen: str, when: datetime.datetime | None = Non
     """`<código entidad registral origen>_<AA>_<secuencial de 8 dígitos>` (max 33)."""
     year = (when or timezone.now()).astimezone(MADRID).year
     with transaction.atomic():
-        ContadorRegistro.objects.bulk_create(
-            [ContadorRegistro(libro=CONTADOR_INTERCAMBIO, year=year)], ignore_conflicts=True)
-        contador = ContadorRegistro.objects.select_for_update().get(
-            libro=CONTADOR_INTERCAMBIO, year=year)
-        contador.ultimo += 1
-        contador.save(update_fields=["ultimo"])
-    return f"{codigo_origen[:21]}_{year % 100:02d}_{contador.ultimo:08d}"
+        numero = services.siguiente_numero(CONTADOR_INTERCAMBIO, year)
+    return f"{codigo_origen[:21]}_{year % 100:02d}_{numero:08d}"
 
 
 def _persona(segment, interesado, suffix: str) -> None:
