@@ -12,13 +12,14 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.db import connection, connections
 from django_tenants.utils import schema_context
 
 from registro.models import Asiento
 from registro.services import registrar
 
-from .conftest import datos
+from .conftest import datos, pdf_anexo
 
 PRESENTADO = datetime.datetime(2019, 3, 5, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
 
@@ -84,3 +85,54 @@ def test_a_double_click_with_the_same_key_makes_one_asiento(committed_a):
     assert {a.pk for a in results} == {results[0].pk}
     with schema_context(committed_a.schema_name):
         assert Asiento.objects.count() == 1
+
+
+class SlowStorage(FileSystemStorage):
+    """A storage whose writes wait until the test lets them through."""
+
+    writing = threading.Event()
+    release = threading.Event()
+
+    def _save(self, name, content):
+        SlowStorage.writing.set()
+        SlowStorage.release.wait(timeout=60)
+        return super()._save(name, content)
+
+
+def test_a_slow_attachment_write_does_not_hold_up_another_submissions_number(
+        committed_a, settings):
+    # The files are written before the counter is locked: while one submission is still
+    # storing its attachment, another one is numbered and committed.
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": f"{__name__}.SlowStorage"}}
+    SlowStorage.writing.clear()
+    SlowStorage.release.clear()
+    results: dict[str, Asiento | BaseException] = {}
+
+    def submit(label: str, **overrides) -> None:
+        try:
+            connection.set_schema(committed_a.schema_name)
+            results[label] = registrar(**datos(presentado_en=PRESENTADO, **overrides))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            results[label] = exc
+        finally:
+            connections.close_all()
+
+    slow = threading.Thread(target=submit, args=("slow",),
+                            kwargs={"anexos": [pdf_anexo()], "asunto": "Con anexo"})
+    fast = threading.Thread(target=submit, args=("fast",), kwargs={"asunto": "Sin anexo"})
+    try:
+        slow.start()
+        assert SlowStorage.writing.wait(timeout=30)
+        fast.start()
+        fast.join(timeout=10)
+        assert not fast.is_alive(), "the numbering waited for another submission's file"
+        assert slow.is_alive()
+        assert results["fast"].numero_registro == "2019/E/000001"
+    finally:
+        SlowStorage.release.set()
+        slow.join(timeout=60)
+        fast.join(timeout=60)
+    assert results["slow"].numero_registro == "2019/E/000002"
+    with schema_context(committed_a.schema_name):
+        assert results["slow"].anexos.get().fichero.read() == pdf_anexo().contenido
