@@ -8,19 +8,23 @@ database (BENCH_DATABASE_URL, default
 postgresql://postgres@127.0.0.1:5432/provincial_bench_registro; the name must contain
 'bench'), created if missing and kept (--recreate starts afresh, --drop drops it).
 
-1. Registration, single-threaded: N asientos (one interesado, no anexo) through
-   registro.services.registrar (validation, gap-free number under FOR UPDATE on the
-   counter row, audit record), against a plain INSERT of the same asiento and interesado
-   rows in one transaction each (no counter, no audit): the ceiling.
+1. Registration, single-threaded: N asientos (one interesado, no anexo; then again with
+   a small PDF anexo) through registro.services.registrar (validation, gap-free number
+   from the counter row locked by UPDATE … RETURNING, audit record), against a plain
+   INSERT of the same asiento and interesado rows in one transaction each (no counter,
+   no audit): the ceiling.
 2. The same with T concurrent threads (default 8), each with its own connection: every
-   registration waits for the counter row of its book and year, so this measures the
-   numbering lock's contention; the baseline's T threads insert without any shared row.
+   registration waits for the counter row of its book and year (held from the number to
+   the commit; files and child rows are written before), so this measures the numbering
+   lock's contention; the baseline's T threads insert without any shared row.
 3. Justificantes de registro (PDF with CSV, WeasyPrint) per second.
 4. The clerk's list and search page (/gestion/registro/asientos/) through Django's test
    client (middleware, template, pagination by 25) over a book of B asientos (default
-   50,000, written with INSERT … SELECT generate_series), p50/p95 over Q requests each:
-   no filter, by number, by interesado (document and surname), by text; against the
-   bare SELECT of one page of asientos with the same ORDER BY.
+   50,000, written with INSERT … SELECT generate_series, search columns then filled by
+   registro.busqueda.rellenar), p50/p95 over Q requests each: no filter, by number, by
+   interesado (document and surname), by text (full-text, GIN); against the bare SELECT
+   of one page of asientos with the same ORDER BY, a bare ILIKE scan (what the search
+   cost before) and the bare full-text query.
 """
 
 from __future__ import annotations
@@ -108,16 +112,18 @@ def _persona():
                           nombre="María", apellido1="García", apellido2="López")
 
 
-def register_many(entity, count: int, user) -> None:
+def register_many(entity, count: int, user, with_anexo: bool = False) -> None:
     from django_tenants.utils import schema_context
 
     from registro import services
+    from tenants.demo import ACCEPTANCE_PDF
 
+    anexos = [services.AnexoData("solicitud.pdf", ACCEPTANCE_PDF)] if with_anexo else []
     with schema_context(entity.schema_name):
         for i in range(count):
             services.registrar(libro="E", canal="presencial", asunto="Instancia general",
                                resumen=f"Solicitud de prueba {i}", interesados=[_persona()],
-                               acting_user=user)
+                               anexos=anexos, acting_user=user)
 
 
 INSERT_ASIENTO = """
@@ -202,6 +208,12 @@ def bench_registration(entity, clerk, count: int, threads: int) -> list[tuple[st
     rows.append((f"registrar, {threads} threads", threads * per_thread / seconds))
     seconds = threaded(insert_many, threads, per_thread, entity)
     rows.append((f"plain INSERT, {threads} threads (baseline)", threads * per_thread / seconds))
+    started = time.perf_counter()
+    register_many(entity, count, clerk, True)
+    rows.append(("registrar with a PDF anexo, 1 thread", count / (time.perf_counter() - started)))
+    seconds = threaded(register_many, threads, per_thread, entity, clerk, True)
+    rows.append((f"registrar with a PDF anexo, {threads} threads",
+                 threads * per_thread / seconds))
     return rows
 
 
@@ -224,6 +236,9 @@ def ensure_book(entity, size: int) -> None:
     """A book of `size` asientos in BOOK_YEAR, each with an interesado, written in bulk."""
     from django.db import connection
     from django_tenants.utils import schema_context
+
+    from registro import busqueda
+    from registro.models import Asiento
 
     with schema_context(entity.schema_name), connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM registro_asiento WHERE year = %s", [BOOK_YEAR])
@@ -267,9 +282,12 @@ def ensure_book(entity, size: int) -> None:
               '', '', '', ''
             FROM registro_asiento a WHERE a.year = %s AND a.numero > %s""",
                        [BOOK_YEAR, present])
+        written = time.perf_counter() - started
+        started = time.perf_counter()
+        filled = busqueda.rellenar(Asiento)
         cursor.execute("ANALYZE registro_asiento; ANALYZE registro_interesado")
-        say(f"   {size - present:,} asientos of {BOOK_YEAR} written in "
-            f"{time.perf_counter() - started:.1f} s")
+        say(f"   {size - present:,} asientos of {BOOK_YEAR} written in {written:.1f} s; "
+            f"search columns of {filled:,} filled in {time.perf_counter() - started:.1f} s")
 
 
 def bench_pages(entity, clerk, queries: int) -> list[tuple[str, list[float]]]:
@@ -330,6 +348,19 @@ def bench_pages(entity, clerk, queries: int) -> list[tuple[str, list[float]]]:
             cursor.fetchall()
             times.append(time.perf_counter() - started)
         results.append(("bare ILIKE page + count (baseline)", times))
+        times = []
+        for i in range(queries):
+            term = ["vado:*", "ruidos:*", "numero:* & 123:*", "obra:* & menor:*"][i % 4]
+            where = ("to_tsvector('simple', COALESCE(busqueda_texto, '')) @@ "
+                     "to_tsquery('simple', %s)")
+            started = time.perf_counter()
+            cursor.execute(f"SELECT * FROM registro_asiento WHERE {where} "
+                           "ORDER BY fecha_presentacion DESC, numero DESC LIMIT 25", [term])
+            cursor.fetchall()
+            cursor.execute(f"SELECT count(*) FROM registro_asiento WHERE {where}", [term])
+            cursor.fetchall()
+            times.append(time.perf_counter() - started)
+        results.append(("bare full-text page + count (baseline)", times))
     return results
 
 

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from registro.models import Interesado
 
 CONFIG = "simple"
-# A query word shorter than this still matches as a prefix; a document is searched as a
-# prefix of the compact number once it has this many characters with a digit among them.
-MIN_DOCUMENTO = 5
 
 
 def fold(text: str) -> str:
@@ -48,22 +45,14 @@ def vector(column: str) -> SearchVector:
     return SearchVector(column, config=CONFIG)
 
 
-def consulta(text: str, *, documento: bool = False) -> SearchQuery | None:
-    """Every word of `text` as a prefix; None if nothing searchable was typed.
-
-    With `documento`, a compact identity number typed with separators ("12.345.678-Z")
-    also matches as one prefix of the stored document.
-    """
+def consulta(text: str) -> SearchQuery | None:
+    """Every word of `text` as a prefix; None if nothing searchable was typed."""
     words = fold(text).split()
     if not words:
         return None
-    raw = " & ".join(f"{word}:*" for word in words)
-    compact = "".join(words)
-    if documento and len(words) > 1 and len(compact) >= MIN_DOCUMENTO \
-            and any(ch.isdigit() for ch in compact):
-        raw = f"({raw}) | {compact}:*"
     # Words hold letters and digits only, so nothing typed can become tsquery syntax.
-    return SearchQuery(raw, search_type="raw", config=CONFIG)
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw",
+                       config=CONFIG)
 
 
 def rellenar(asiento_model, *, only_empty: bool = True, batch: int = 2_000) -> int:

@@ -146,9 +146,12 @@ class Asiento(models.Model):
     idempotency_key = models.CharField(_("clave de idempotencia"), max_length=100, null=True,
                                        blank=True, unique=True)
     # Folded copies for full-text search (registro.busqueda), written with the asiento:
-    # its texts and its interesados never change after registration.
-    busqueda_texto = models.TextField(editable=False, blank=True, default="")
-    busqueda_interesados = models.TextField(editable=False, blank=True, default="")
+    # its texts and its interesados never change after registration. The database
+    # default lets processes still running older code insert while the migration rolls
+    # out (their rows are found by number and date until `busqueda.rellenar` runs).
+    busqueda_texto = models.TextField(editable=False, blank=True, default="", db_default="")
+    busqueda_interesados = models.TextField(editable=False, blank=True, default="",
+                                            db_default="")
     # Users live in the public schema: kept by id and name, as IssuedDocument does.
     created_by_id = models.BigIntegerField(_("registrado por (id)"), null=True, blank=True)
     created_by_name = models.CharField(_("registrado por"), max_length=150, blank=True)
@@ -221,6 +224,12 @@ class Interesado(models.Model):
         verbose_name = _("interesado")
         verbose_name_plural = _("interesados")
         ordering = ["asiento", "orden"]
+        indexes = [
+            # Searching by the start of a document number (LIKE 'X12%'), whatever the
+            # database's collation.
+            models.Index(fields=["documento"], name="registro_documento_like",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nombre_completo} ({self.documento})"
