@@ -175,6 +175,7 @@ class Asiento(models.Model):
         indexes = [
             models.Index(fields=["-fecha_presentacion"], name="registro_asiento_fecha_idx"),
             models.Index(fields=["identificador_intercambio"], name="registro_intercambio_idx"),
+            models.Index(fields=["numero"], name="registro_asiento_numero_idx"),
             GinIndex(busqueda.vector("busqueda_texto"), name="registro_texto_fts"),
             GinIndex(busqueda.vector("busqueda_interesados"),
                      name="registro_interesados_fts"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from registro import busqueda
 from registro.calendario import MADRID
@@ -27,11 +28,26 @@ def _texto_completo(qs: QuerySet[Asiento], column: str, text: str) -> QuerySet[A
     return qs.alias(**{f"_{column}": busqueda.vector(column)}).filter(**{f"_{column}": query})
 
 
+_NUMERO = re.compile(r"(?P<year>\d{4})\s*/\s*(?P<libro>[ES])\s*/\s*(?P<numero>\d{1,6})", re.I)
+
+
+def _por_numero(text: str) -> Q:
+    """A full number (2026/E/123 or 2026/E/000123) by its unique index; a bare number (123)
+    in any book and year by (numero); anything else as part of the number."""
+    text = text.strip()
+    if found := _NUMERO.fullmatch(text):
+        return Q(year=int(found["year"]), libro=found["libro"].upper(),
+                 numero=int(found["numero"]))
+    if text.isdigit() and len(text) <= 6 and int(text) > 0:
+        return Q(numero=int(text))
+    return Q(numero_registro__icontains=text)
+
+
 def buscar(params: dict[str, Any]) -> QuerySet[Asiento]:
     """Asientos matching the search form's cleaned data, newest first."""
     qs = Asiento.objects.select_related("unidad").prefetch_related("interesados")
     if params.get("numero"):
-        qs = qs.filter(numero_registro__icontains=params["numero"].strip())
+        qs = qs.filter(_por_numero(params["numero"]))
     if params.get("libro"):
         qs = qs.filter(libro=params["libro"])
     if params.get("estado"):

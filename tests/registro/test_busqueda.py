@@ -133,3 +133,15 @@ def test_a_search_never_shows_another_entitys_asientos(province, client_for):
         assert "Quintanilla" not in response.content.decode()
         with schema_context(province.b.schema_name):
             assert not queries.buscar(dict([query.split("=")])).exists()
+
+
+def test_a_number_is_found_whole_bare_or_in_part(libro_a):
+    """2026/E/3 and 2026/E/000003 by the unique (libro, year, numero) index, a bare 3 in any
+    book by the numero index, anything else as part of the number."""
+    year = Asiento.objects.get(numero=3).year
+    assert numeros(numero=f"{year}/E/3") == ["000003"]
+    assert numeros(numero=f"{year}/e/000003") == ["000003"]
+    assert numeros(numero=f"{year}/S/3") == []
+    assert numeros(numero="3") == ["000003"]
+    assert numeros(numero="0000") == ["000001", "000002", "000003", "000004"]
+    assert numeros(numero="9999/E/3") == []
