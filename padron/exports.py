@@ -53,7 +53,9 @@ from django.utils.translation import gettext_lazy
 
 from padron import codelists
 from padron.choices import Sexo
+from padron.ine import registro
 from padron.models import Domicilio, Habitante, ViaNombre
+from padron.models.habitantes import fecha_texto
 from padron.queries import filter_habitantes
 from provincial.choices import FileDirection
 from provincial.jobs import JobContext, JobError, registry
@@ -149,7 +151,9 @@ class RowMaker:
             nia=habitante.nia,
             nombre=surnames_first(habitante),
             documento=habitante.documento,
-            fecha_nacimiento=habitante.fecha_nacimiento,
+            # A birth date with unknown day (or day and month) travels as such: 00/05/1980.
+            fecha_nacimiento=registro.fecha_con_precision(
+                habitante.fecha_nacimiento, habitante.fecha_nacimiento_precision),
             sexo=self.sexes.get(habitante.sexo, habitante.sexo),
             nacionalidad=codelists.country_name(habitante.nacionalidad) or habitante.nacionalidad,
             domicilio=label,
@@ -172,7 +176,7 @@ def iter_rows(queryset: QuerySet[Habitante], *, on_progress: Callable[[int], Non
 
 
 def es_date(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return fecha_texto(value, registro.precision_of(value)) if value else ""
 
 
 def es_int(value: int) -> str:
@@ -282,6 +286,9 @@ def write_xlsx(rows: Iterable[ExportRow], meta: ExportMeta) -> bytes:
     for row in rows:
         values: list[Any] = list(row)
         for index in DATE_COLUMNS:
+            if registro.precision_of(row[index]):  # not a real day: written as text
+                values[index] = es_date(row[index])
+                continue
             cell = WriteOnlyCell(sheet, value=row[index])
             cell.number_format = "DD/MM/YYYY"
             values[index] = cell

@@ -83,3 +83,24 @@ def test_a_nacimiento_from_the_registro_civil_keeps_the_precision(callejero, ctx
     child = incidencia.movimiento.habitante
     assert (child.fecha_nacimiento, child.fecha_nacimiento_precision) == (D(2024, 2, 1), SIN_DIA)
     assert child.fecha_nacimiento_texto == "00/02/2024"
+
+
+def test_exports_write_an_incomplete_birth_date_as_text_with_00(callejero, ctx, province,
+                                                                client_for):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    alta(callejero, ctx, fecha_nacimiento=D(1975, 9, 23), fecha_nacimiento_precision=SIN_DIA_MES,
+         pais_nacimiento="217", provincia_nacimiento="", municipio_nacimiento="",
+         nacionalidad="217", tipo_documento="3", documento="X1234567L")
+    alta(callejero, ctx, number=7, nombre="Pau", documento="87654321X")  # a whole date
+    client = client_for(province.clerk_a, HOST_A)
+    text = client.get("/gestion/padron/habitantes/exportar/csv/").content.decode("utf-8-sig")
+    births = sorted(row[3] for row in csv.reader(io.StringIO(text, newline=""),
+                                                 delimiter=";"))[:-1]  # header last
+    assert births == ["00/00/1975", "17/05/1980"]
+    sheet = load_workbook(io.BytesIO(client.get("/gestion/padron/habitantes/exportar/xlsx/").content)).active
+    cells = {str(row[3]) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells == {"00/00/1975", "1980-05-17 00:00:00"}  # text, and a real date
