@@ -71,3 +71,40 @@ def ensure_entity(*, slug: str, host: str, name: str, inhabitants: int, say):
         population=inhabitants, population_year=2024, acting_user=None)
     say(f"   entity provisioned ({result.method}) in {time.perf_counter() - started:.1f} s")
     return result.entity
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def open_database(db_url: str, recreate: bool, *, redis_url: str = "") -> bool:
+    """ensure_database, and say which database (and Redis) the run uses."""
+    parts = urlsplit(db_url)
+    created = ensure_database(db_url, recreate)
+    say(f"Benchmark database: {parts.hostname}:{parts.port or 5432}/{db_name(db_url)} "
+        f"({'created' if created else 'reused'})" + (f"; Redis: {redis_url}" if redis_url else ""))
+    return created
+
+
+def adhere(entity, code: str):
+    """The entity adhered to the service `code` (once), approved by the bench's admin."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tenants import actions
+    from tenants.demo import ACCEPTANCE_PDF
+    from tenants.models import Adhesion, Service, User
+
+    admin = User.objects.filter(username="bench_admin").first() or User.objects.create_user(
+        "bench_admin", is_staff=True, is_superuser=True)
+    if not Adhesion.objects.filter(entity=entity, service__code=code).exists():
+        adhesion = actions.request_adhesion(
+            entity, Service.objects.get(code=code), acting_user=admin,
+            acceptance_document=SimpleUploadedFile("a.pdf", ACCEPTANCE_PDF,
+                                                   content_type="application/pdf"))
+        actions.approve_adhesion(adhesion, acting_user=admin)
+    return admin

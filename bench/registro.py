@@ -39,7 +39,6 @@ import time
 import uuid
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -67,34 +66,19 @@ os.environ["MEDIA_ROOT"] = MEDIA_DIR
 warnings.filterwarnings("ignore", message="No directory at")
 
 
-def say(text: str = "") -> None:
-    print(text, flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+say, percentile = benchdb.say, benchdb.percentile
 
 
 def setup():
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tenants import actions
     from tenants.choices import MembershipRole
-    from tenants.demo import ACCEPTANCE_PDF
-    from tenants.models import Adhesion, Membership, Service, User
+    from tenants.models import Membership, User
 
     entity = benchdb.ensure_entity(slug=ENTITY_SLUG, host=ENTITY_HOST,
                                    name="Ajuntament de Prova (bench)", inhabitants=8000,
                                    say=say)
-    admin = User.objects.filter(username="bench_admin").first() or User.objects.create_user(
-        "bench_admin", is_staff=True, is_superuser=True)
-    if not Adhesion.objects.filter(entity=entity, service__code="eadmin").exists():
-        adhesion = actions.request_adhesion(
-            entity, Service.objects.get(code="eadmin"), acting_user=admin,
-            acceptance_document=SimpleUploadedFile("a.pdf", ACCEPTANCE_PDF,
-                                                   content_type="application/pdf"))
-        actions.approve_adhesion(adhesion, acting_user=admin)
+    admin = benchdb.adhere(entity, "eadmin")
     clerk = User.objects.filter(email="clerk@bench.example").first()
     if clerk is None or not Membership.objects.filter(user=clerk, entity=entity).exists():
         clerk = actions.add_member(entity, acting_user=admin, email="clerk@bench.example",
@@ -376,10 +360,7 @@ def main() -> None:
     args = parser.parse_args()
 
     run_started = time.perf_counter()
-    parts = urlsplit(DB_URL)
-    created = benchdb.ensure_database(DB_URL, args.recreate)
-    say(f"Benchmark database: {parts.hostname}:{parts.port or 5432}/{benchdb.db_name(DB_URL)} "
-        f"({'created' if created else 'reused'}); Redis: {os.environ['REDIS_URL']}")
+    benchdb.open_database(DB_URL, args.recreate, redis_url=os.environ["REDIS_URL"])
     try:
         import django
 

@@ -37,7 +37,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -64,33 +64,21 @@ os.environ["MEDIA_ROOT"] = MEDIA_DIR
 warnings.filterwarnings("ignore", message="No directory at")
 
 
-def say(text: str = "") -> None:
-    print(text, flush=True)
+say = benchdb.say
 
 
 # --- setup ------------------------------------------------------------------------------
 
 
 def setup_entity():
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django_tenants.utils import schema_context
 
     from sede import demo
-    from tenants import actions
-    from tenants.demo import ACCEPTANCE_PDF
-    from tenants.models import Adhesion, Service, User
 
     entity = benchdb.ensure_entity(slug=ENTITY_SLUG, host=ENTITY_HOST,
                                    name="Ajuntament de Prova (bench)", inhabitants=8000,
                                    say=say)
-    admin = User.objects.filter(username="bench_admin").first() or User.objects.create_user(
-        "bench_admin", is_staff=True, is_superuser=True)
-    if not Adhesion.objects.filter(entity=entity, service__code="eadmin").exists():
-        adhesion = actions.request_adhesion(
-            entity, Service.objects.get(code="eadmin"), acting_user=admin,
-            acceptance_document=SimpleUploadedFile("a.pdf", ACCEPTANCE_PDF,
-                                                   content_type="application/pdf"))
-        actions.approve_adhesion(adhesion, acting_user=admin)
+    benchdb.adhere(entity, "eadmin")
     with schema_context(entity.schema_name):
         demo.populate(entity)
     return entity
@@ -211,10 +199,7 @@ def main() -> None:
     args = parser.parse_args()
 
     run_started = time.perf_counter()
-    parts = urlsplit(DB_URL)
-    created = benchdb.ensure_database(DB_URL, args.recreate)
-    say(f"Benchmark database: {parts.hostname}:{parts.port or 5432}/{benchdb.db_name(DB_URL)} "
-        f"({'created' if created else 'reused'}); Redis: {os.environ['REDIS_URL']}")
+    benchdb.open_database(DB_URL, args.recreate, redis_url=os.environ["REDIS_URL"])
     server = None
     try:
         import django

@@ -28,7 +28,6 @@ import time
 import traceback
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -61,13 +60,7 @@ SEARCHES = ["impresora", "certificado caducado", "volantes en blanco", "contrase
             "escáner lento", "factura electrónica error", "copia de seguridad"]
 
 
-def say(text: str = "") -> None:
-    print(text, flush=True)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+say, percentile = benchdb.say, benchdb.percentile
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -221,7 +214,7 @@ def bench_pages(agent, entities: list, requests: int) -> list[dict]:
     client = client_for(agent)
     rng = random.Random(7)
     references = list(Incidencia.objects.order_by("?").values_list("reference", flat=True)[:20])
-    entity_ids = [e.pk for e in rng.sample(entities, 20)]
+    entity_ids = [e.pk for e in rng.sample(entities, min(20, len(entities)))]
     pages = [
         ("queue: open incidents, page 1", ["/soporte/"]),
         ("queue: open incidents, page 40", ["/soporte/?page=40"]),
@@ -252,10 +245,7 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true")
     args = parser.parse_args()
     run_started = time.perf_counter()
-    parts = urlsplit(DB_URL)
-    created = benchdb.ensure_database(DB_URL, args.recreate)
-    say(f"Benchmark database: {parts.hostname}:{parts.port or 5432}/{benchdb.db_name(DB_URL)} "
-        f"({'created' if created else 'reused'})")
+    benchdb.open_database(DB_URL, args.recreate)
     try:
         import django
 
