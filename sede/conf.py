@@ -6,6 +6,7 @@ helpers of `provincial.env`.
 |---|---|---|
 | SEDE_IDENTIFICATION_METHODS | SEDE_IDENTIFICATION_METHODS | `certificado` (plus `desarrollo` when not PRODUCTION) |
 | SEDE_CLIENT_CERT_HEADER | SEDE_CLIENT_CERT_HEADER | `X-SSL-Client-Cert` |
+| SEDE_TRUSTED_PROXIES | SEDE_TRUSTED_PROXIES | `127.0.0.0/8, ::1` (none with PRODUCTION) |
 | SEDE_TRUST_STORE | SEDE_TRUST_STORE | empty: no certificate is trusted |
 | SEDE_ATTACHMENT_MAX_BYTES | SEDE_ATTACHMENT_MAX_BYTES | 10 MiB per file |
 | SEDE_ATTACHMENTS_MAX | SEDE_ATTACHMENTS_MAX | 5 files |
@@ -31,6 +32,15 @@ def identification_methods() -> list[str]:
     default = ["certificado"] if settings.PRODUCTION else ["certificado", DEVELOPMENT_METHOD]
     return list(_get("SEDE_IDENTIFICATION_METHODS",
                      env_list("SEDE_IDENTIFICATION_METHODS", default)))
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses or networks (CIDR) of the TLS-terminating proxies whose certificate header
+    is believed. A client certificate is public: only the proxy, which saw the client prove
+    it holds the private key during the handshake, may vouch for it. Default: this machine
+    (127.0.0.0/8, ::1) outside production, nobody in production until it is set."""
+    default = [] if settings.PRODUCTION else ["127.0.0.0/8", "::1"]
+    return list(_get("SEDE_TRUSTED_PROXIES", env_list("SEDE_TRUSTED_PROXIES", default)))
 
 
 def client_cert_header() -> str:

@@ -9,6 +9,7 @@ Levels follow the Cl@ve / eIDAS scale (bajo, sustancial, alto).
 from __future__ import annotations
 
 import functools
+import ipaddress
 import logging
 from dataclasses import asdict, dataclass
 from typing import ClassVar
@@ -74,6 +75,20 @@ def register(backend: type[IdentificationBackend]) -> type[IdentificationBackend
     return backend
 
 
+def _from_trusted_proxy(request: HttpRequest) -> bool:
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    for network in conf.trusted_proxies():
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            logger.error("SEDE_TRUSTED_PROXIES: %r is not an address or network", network)
+    return False
+
+
 @register
 class CertificateBackend(IdentificationBackend):
     """Electronic certificate (FNMT, DNIe…) presented to the TLS proxy, forwarded in a
@@ -89,6 +104,14 @@ class CertificateBackend(IdentificationBackend):
         value = request.META.get(header, "")
         if not value:
             return None
+        if not _from_trusted_proxy(request):
+            # Anyone can copy a certificate (it is public): only the TLS proxy, which saw
+            # the private key used in the handshake, may forward one.
+            logger.warning("certificate header from %s, not a trusted proxy: refused",
+                           request.META.get("REMOTE_ADDR"))
+            raise IdentificationError(_(
+                "El certificado no ha llegado a través del servidor seguro de la sede. "
+                "Entre en la sede por su dirección oficial (https)."))
         try:
             cert = certificates.parse_header(value)
             certificates.verify_chain(cert, certificates.load_trust_store(conf.trust_store()))

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 
 from provincial.models import AuditEvent
-from sede import certificates, identificacion
+from sede import certificates, conf, identificacion
 from tests.conftest import HOST_A, ROOT
 from tests.sede.conftest import (
     CERT_HEADER,
@@ -188,3 +188,19 @@ def test_logout_forgets_the_citizen(province):
     client.post("/sede/salir/")
     assert identified(client) is None
     assert client.get("/sede/carpeta/").status_code == 302
+
+
+def test_a_certificate_header_not_sent_by_the_trusted_proxy_is_refused(province, test_ca,
+                                                                       settings):
+    """A certificate is public: sent by anyone but the TLS proxy it proves nothing."""
+    cert = header_value(make_cert(test_ca))
+    status, body, client = present(cert, REMOTE_ADDR="203.0.113.7")
+    assert status == 403
+    assert "no ha llegado a través del servidor seguro" in body
+    assert identified(client) is None
+    settings.SEDE_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert present(cert, REMOTE_ADDR="10.0.0.9")[0] == 302  # the configured proxy
+    assert present(cert)[0] == 403  # 127.0.0.1 is no longer trusted
+    settings.PRODUCTION = True
+    del settings.SEDE_TRUSTED_PROXIES
+    assert conf.trusted_proxies() == []  # production trusts no proxy until told
