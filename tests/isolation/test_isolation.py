@@ -46,11 +46,33 @@ def b_data(province):
             persona(nombre="Secreto", apellido1=secret.split("-")[0].title()),
             causa=Causa.ALTA_OMISION, fecha=datetime.date(2020, 1, 1), domicilio=address,
             ctx=padron.Contexto(acting_user=province.clerk_b))
+        # An asiento with an attachment in B's registro.
+        from registro.services import registrar
+        from tests.registro.conftest import datos, pdf_anexo
+
+        asiento = registrar(**datos(asunto=f"Asunto {secret}", anexos=[pdf_anexo()]),
+                            acting_user=province.clerk_b)
+        anexo = asiento.anexos.get()
+    # An incident of B (public schema) with an attachment.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from soporte import actions as soporte
+    from tenants.demo import ACCEPTANCE_PDF
+
+    incidencia = soporte.crear_incidencia(
+        province.b, soporte.NuevaIncidencia(subject=f"Incidencia {secret}",
+                                            description=secret),
+        reporter=province.clerk_b, acting_user=province.clerk_b,
+        attachments=[SimpleUploadedFile("captura.pdf", ACCEPTANCE_PDF,
+                                        content_type="application/pdf")])
     ids = [str(job.pk), str(membership.pk), str(province.b.pk), str(vecino.pk),
-           str(vecino.hoja_id)]
-    return {"secrets": [secret, province.clerk_b.email, vecino.full_name, vecino.nia],
-            "values": {"pk": ids, "entity_id": ids, "int": ids,
-                       "token": ["x" * 43], "str": ["x"]}}
+           str(vecino.hoja_id), str(asiento.pk), str(anexo.pk), str(incidencia.pk),
+           *[str(a.pk) for a in incidencia.adjuntos.all()]]
+    return {"secrets": [secret, province.clerk_b.email, vecino.full_name, vecino.nia,
+                        asiento.numero_registro, incidencia.reference],
+            "values": {"pk": ids, "entity_id": ids, "int": ids, "anexo_pk": ids,
+                       "adjunto_pk": ids, "reference": [incidencia.reference],
+                       "token": ["x" * 43], "str": ["x", incidencia.reference]}}
 
 
 def test_the_probe_sees_every_backoffice_and_api_route():
