@@ -44,6 +44,18 @@ HEADERS = ("Número", "Fecha y hora de presentación", "Fecha de cómputo", "Can
            "Factura", "Estado", "Motivo de anulación", "Anexos", "Intercambio SIR")
 
 
+def _cell(sheet, value):
+    """Text always as a string cell: openpyxl stores a text starting with «=» as a formula,
+    and asunto, resumen and names come from citizens and other administrations (a
+    «=HYPERLINK(...)» would run in the clerk's spreadsheet)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def xlsx(asientos: QuerySet[Asiento]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -61,7 +73,7 @@ def xlsx(asientos: QuerySet[Asiento]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for a in asientos.iterator(chunk_size=500):
-        sheet.append([
+        sheet.append([_cell(sheet, value) for value in (
             a.numero_registro,
             timezone.localtime(a.fecha_presentacion).replace(tzinfo=None),
             timezone.localtime(a.fecha_computo).replace(tzinfo=None),
@@ -69,7 +81,7 @@ def xlsx(asientos: QuerySet[Asiento]) -> bytes:
             a.unidad.nombre if a.unidad else "", a.organismo_externo, a.procedimiento,
             _("Sí") if a.es_factura else _("No"), a.get_estado_display(), a.motivo_anulacion,
             len(a.anexos.all()), a.get_estado_intercambio_display() if a.estado_intercambio
-            else ""])
+            else "")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
