@@ -11,6 +11,7 @@ helpers of `provincial.env`.
 | SEDE_ATTACHMENT_MAX_BYTES | SEDE_ATTACHMENT_MAX_BYTES | 10 MiB per file |
 | SEDE_ATTACHMENTS_MAX | SEDE_ATTACHMENTS_MAX | 5 files |
 | SEDE_VERIFY_RATE | SEDE_VERIFY_RATE | 20 look-ups per minute and IP |
+| SEDE_SUBMIT_RATE | SEDE_SUBMIT_RATE | 20 submissions (filled or confirmed) per 10 minutes and IP |
 """
 
 from __future__ import annotations
@@ -63,3 +64,12 @@ def attachments_max() -> int:
 
 def verify_rate() -> int:
     return _get("SEDE_VERIFY_RATE", env_int("SEDE_VERIFY_RATE", 20))
+
+
+SUBMIT_WINDOW_SECONDS = 600
+
+
+def submit_rate() -> int:
+    """Submissions (a filled form kept as a draft with its attachments, or a confirmation)
+    per IP in SUBMIT_WINDOW_SECONDS: each draft may hold several MB."""
+    return _get("SEDE_SUBMIT_RATE", env_int("SEDE_SUBMIT_RATE", 20))

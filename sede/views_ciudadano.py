@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provincial import audit
-from provincial.ratelimit import rate_limit
+from provincial.ratelimit import rate_limit, too_many
 from registro import services as registro
-from sede import access, actions, identificacion
+from sede import access, actions, conf, identificacion
 from sede.forms import DevelopmentIdentificationForm, InstanciaForm
 from sede.identificacion import IdentificationError, ciudadano_required
 from sede.views import _document_response, page, requires_sede
@@ -89,11 +89,24 @@ def salir(request: HttpRequest) -> HttpResponse:
 # --- submissions ------------------------------------------------------------------------
 
 
+def _submissions_limited(request: HttpRequest) -> bool:
+    """Filling (a draft with up to several MB of attachments) and confirming (an asiento
+    and an e-mail to the address typed) are limited per IP, as identification is."""
+    return too_many(request, "sede-presentacion", conf.submit_rate(),
+                    conf.SUBMIT_WINDOW_SECONDS)
+
+
+def _too_many_submissions(request: HttpRequest) -> HttpResponse:
+    return page(request, "429.html", {"seconds": conf.SUBMIT_WINDOW_SECONDS}, status=429)
+
+
 @require_http_methods(["GET", "POST"])
 @requires_sede
 @ciudadano_required
 def instancia(request: HttpRequest, code: str | None = None) -> HttpResponse:
     procedimiento = access.get_procedimiento(code) if code else None
+    if request.method == "POST" and _submissions_limited(request):
+        return _too_many_submissions(request)
     if request.method == "POST":
         form = InstanciaForm(request.POST, request.FILES, procedimiento=procedimiento)
         if form.is_valid():
@@ -114,6 +127,8 @@ def confirmar(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     if presentacion.asiento_id:
         return redirect("sede:presentacion", pk=presentacion.asiento_id)
     error = ""
+    if request.method == "POST" and _submissions_limited(request):
+        return _too_many_submissions(request)
     if request.method == "POST":
         try:
             presentacion = actions.presentar(presentacion)
