@@ -178,15 +178,18 @@ def _memberships(entities: dict[str, Entity], admin: User) -> None:
     people = [
         # username, first, last, [(entity slug, role, applications)]
         ("secretaria", "Marta", "Boronat Climent",
-         [("alcalali", MembershipRole.USER_ADMIN, ["padron", "registro", "expedientes", "sede"]),
-          ("agost", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro"])]),
+         [("alcalali", MembershipRole.USER_ADMIN, ["padron", "registro", "expedientes", "sede",
+                                                   "soporte"]),
+          ("agost", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro", "sede",
+                                                "soporte"])]),
         ("admin.castalla", "Jordi", "Verdú Pastor",
          [("castalla", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro",
-                                                   "expedientes", "sede", "portales"])]),
+                                                   "expedientes", "sede", "portales",
+                                                   "soporte"])]),
         ("padron.castalla", "Elena", "Sanchis Mora",
          [("castalla", MembershipRole.CLERK, ["padron"])]),
         ("admin.benissa", "Pau", "Ivars Ronda",
-         [("benissa", MembershipRole.USER_ADMIN, ["padron", "registro"])]),
+         [("benissa", MembershipRole.USER_ADMIN, ["padron", "registro", "sede", "soporte"])]),
         ("tic.mancomunitat", "Sergio", "Molina Gisbert",
          [("mancomunitat-alcoia", MembershipRole.USER_ADMIN, ["contabilidad", "soporte"])]),
     ]
