@@ -204,7 +204,8 @@ def crear_incidencia(entity, data: NuevaIncidencia, *, reporter, acting_user,
         incidencia = Incidencia(
             reference=next_reference(timezone.localtime(now).year), entity=entity,
             reporter=reporter, service=data.service, categoria=data.categoria,
-            priority=data.priority, subject=data.subject.strip(),
+            # One line: the subject becomes the Subject header of every notice.
+            priority=data.priority, subject=" ".join(data.subject.split()),
             description=data.description.strip(), via=data.via, created_at=now, updated_at=now)
         calendar = sla.load_calendar()
         sla.set_deadlines(incidencia, calendar)

@@ -23,7 +23,9 @@ def desk_address() -> str:
 
 
 def subject_for(incidencia) -> str:
-    return f"[{incidencia.reference}] {incidencia.subject}"
+    # A header is one line: Django refuses a line break (BadHeaderError), which would make
+    # every notice of an incident stored with one fail.
+    return " ".join(f"[{incidencia.reference}] {incidencia.subject}".split())
 
 
 def _recipients(evento) -> list[tuple[object, str]]:
