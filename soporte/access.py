@@ -118,14 +118,14 @@ def filing_services(entity):
 
 
 def sender_may_write(user, incidencia) -> bool:
-    """Whether a message from `user` belongs in `incidencia` (used for replies by e-mail):
-    the reporter, a member of the incident's entity with soporte, an agent, or a TIC
-    operator of a mancomunidad the entity belongs to."""
+    """Whether `user` may still follow `incidencia` by e-mail (write into it, receive its
+    notices): an agent or provincial admin, a member of the incident's entity with
+    soporte, or a TIC operator of a mancomunidad the entity belongs to. Having reported or
+    been assigned it is not enough: whoever lost access on the web (membership ended,
+    application withdrawn) loses it by e-mail too."""
     if user is None or not user.is_active:
         return False
-    if user.pk in (incidencia.reporter_id, incidencia.assignee_id):
-        return True
-    if user.is_support_agent:
+    if user.is_support_agent or user.is_provincial_admin:
         return True
     if incidencia.entity_id in scope_for(user, incidencia.entity).entity_ids:
         return True

@@ -31,10 +31,12 @@ def subject_for(incidencia) -> str:
 def _recipients(evento) -> list[tuple[object, str]]:
     """(user, audience) pairs: the reporter and the assignee, not the one who acted (except the
     acknowledgement of a new incident)."""
+    from soporte.access import sender_may_write
+
     incidencia = evento.incidencia
     people = []
     for user, audience in ((incidencia.reporter, "entity"), (incidencia.assignee, "desk")):
-        if user is None or not user.email or not user.is_active:
+        if user is None or not user.email or not sender_may_write(user, incidencia):
             continue
         if user.pk == evento.actor_id and evento.kind != TipoEvento.CREADA:
             continue

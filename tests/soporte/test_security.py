@@ -40,3 +40,33 @@ def test_a_stored_subject_with_line_breaks_does_not_break_the_notice(province,
     message = build_message(evento, province.clerk_a, "entity").message()
     assert message["Subject"] == f"[{incidencia.reference}] Fallo Bcc: x@malo.example"
     assert message["Bcc"] is None
+
+
+def _leave_entity(user, entity) -> None:
+    from tenants.models import Membership
+
+    assert Membership.objects.filter(user=user, entity=entity).update(is_active=False) == 1
+
+
+def test_a_reporter_who_left_the_entity_gets_no_more_notices_nor_writes_by_mail(
+        province, file_incidencia):
+    """The desk's answers carry the entity's data: once the reporter's membership ends
+    (a shared official who moved on, a dismissed clerk) they no longer see the incident
+    on the web, and must not keep reading it by e-mail or writing into it."""
+    from soporte import actions, correo
+    from soporte.tasks import _recipients
+    from tests.soporte.conftest import AGENT
+    from tests.soporte.test_correo import reply
+
+    incidencia = file_incidencia()
+    _leave_entity(province.clerk_a, province.a)
+    actions.responder(incidencia, author=province.support_agent,
+                      body="La contraseña del padrón es Hola123", role=AGENT)
+    evento = Evento.objects.filter(incidencia=incidencia, kind="respuesta").get()
+    assert [u.pk for u, _a in _recipients(evento)] == []
+    outcome = correo.receive(reply(sender=province.clerk_a.email,
+                                   subject=f"RE: [{incidencia.reference}]",
+                                   body="Gracias, ya entro."))
+    assert outcome.mensaje is None
+    assert outcome.kept is not None
+    assert not incidencia.mensajes.filter(author=province.clerk_a).exists()
