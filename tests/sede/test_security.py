@@ -50,3 +50,36 @@ def test_the_limit_counts_fills_and_confirmations_together(province, settings):
     assert client.post("/sede/instancia-general/", form()).status_code == 429
     with schema_context(province.a.schema_name):
         assert (Asiento.objects.count(), Presentacion.objects.count()) == (1, 1)
+
+
+@pytest.mark.parametrize("target", ["https://malo.example/", "//malo.example/carpeta/",
+                                    "/\\malo.example", "http://agost.localhost.malo.example/"])
+def test_identification_never_redirects_off_the_host(province, target):
+    from django.test import Client
+
+    from tests.conftest import HOST_A
+
+    response = Client(HTTP_HOST=HOST_A).post("/sede/identificarse/desarrollo/", {
+        "documento": "12345678Z", "nombre": "María", "apellido1": "García",
+        "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/sede/carpeta/"
+
+
+def test_identification_gives_a_new_session_key(province):
+    """Session fixation: a key planted before identification is worthless after it."""
+    from django.test import Client
+
+    from tests.conftest import HOST_A
+
+    client = Client(HTTP_HOST=HOST_A)
+    session = client.session
+    session["planted"] = True
+    session.save()
+    before = session.session_key
+    client.post("/sede/identificarse/desarrollo/", {
+        "documento": "12345678Z", "nombre": "María", "apellido1": "García"})
+    assert client.session.session_key != before
+    planted = Client(HTTP_HOST=HOST_A)
+    planted.cookies["sessionid"] = before
+    assert planted.get("/sede/carpeta/").status_code == 302
