@@ -59,6 +59,7 @@ from padron.models.habitantes import fecha_texto
 from padron.queries import filter_habitantes
 from provincial.choices import FileDirection
 from provincial.jobs import JobContext, JobError, registry
+from provincial.spreadsheets import text_safe
 
 DIRECT_MAX_ROWS = 2_000  # above this the export runs as a job (PADRON_EXPORT_DIRECT_MAX_ROWS)
 PROGRESS_EVERY = 1_000  # rows between two progress reports of the job
@@ -284,7 +285,9 @@ def write_xlsx(rows: Iterable[ExportRow], meta: ExportMeta) -> bytes:
     sheet.append(header)
     count = 0
     for row in rows:
-        values: list[Any] = list(row)
+        # Names and addresses as string cells, never formulas (provincial.spreadsheets).
+        values: list[Any] = [text_safe(sheet, value) if isinstance(value, str) else value
+                             for value in row]
         for index in DATE_COLUMNS:
             if registro.precision_of(row[index]):  # not a real day: written as text
                 values[index] = es_date(row[index])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from provincial.documents import services as documents
 from provincial.documents.models import IssuedDocument
+from provincial.spreadsheets import text_safe
 from registro.choices import Libro
 from registro.models import Asiento
 
@@ -44,18 +45,6 @@ HEADERS = ("Número", "Fecha y hora de presentación", "Fecha de cómputo", "Can
            "Factura", "Estado", "Motivo de anulación", "Anexos", "Intercambio SIR")
 
 
-def _cell(sheet, value):
-    """Text always as a string cell: openpyxl stores a text starting with «=» as a formula,
-    and asunto, resumen and names come from citizens and other administrations (a
-    «=HYPERLINK(...)» would run in the clerk's spreadsheet)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
 def xlsx(asientos: QuerySet[Asiento]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -73,7 +62,7 @@ def xlsx(asientos: QuerySet[Asiento]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for a in asientos.iterator(chunk_size=500):
-        sheet.append([_cell(sheet, value) for value in (
+        sheet.append([text_safe(sheet, value) for value in (
             a.numero_registro,
             timezone.localtime(a.fecha_presentacion).replace(tzinfo=None),
             timezone.localtime(a.fecha_computo).replace(tzinfo=None),

@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from provincial.spreadsheets import set_text_safe
 from soporte.choices import Estado
 from soporte.models import HistoricoAnual, Incidencia
 
@@ -167,6 +168,8 @@ def xlsx(figures: Figures) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                set_text_safe(cell)  # names as text, never formulas
         sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     book.save(buffer)

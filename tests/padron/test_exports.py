@@ -236,3 +236,16 @@ def test_list_page_links_every_format_with_the_current_filters(people, province,
                                                     {"q": "garcia"}).content.decode()
     for fmt in exports.FORMATS:
         assert f'href="/gestion/padron/habitantes/exportar/{fmt}/?q=garcia' in body
+
+
+def test_xlsx_never_turns_text_into_a_formula(callejero, ctx, province, client_for):
+    """Formula injection: a name such as «=HYPERLINK(…)» stays text in the clerk's file."""
+    from tests.padron.test_operaciones import alta
+
+    alta(callejero, ctx, number=11, apellido1="=1+1", documento="11111111H")
+    response = export(client_for(province.clerk_a, HOST_A), "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    names = [cell.value for cell in cells]
+    assert any(name.startswith("=1+1") for name in names), names  # would be a formula
+    assert {cell.data_type for cell in cells} == {"s"}
