@@ -182,11 +182,26 @@ def aceptar(fila: IntercambioRecibido, *, acting_user: User | None,
             transporte=None) -> IntercambioRecibido:
     """Register the received fichero as an entrada (state aceptado) and confirm it to
     the origin with a CONFIRMACIÓN carrying our registry number."""
+    stored: list = []  # the anexo files the import wrote, removed if the rest fails
+    try:
+        return _aceptar(fila, acting_user=acting_user, transporte=transporte, stored=stored)
+    except BaseException:
+        for fichero in stored:
+            fichero.storage.delete(fichero.name)
+        raise
+
+
+def _aceptar(fila: IntercambioRecibido, *, acting_user, transporte, stored: list
+             ) -> IntercambioRecibido:
     with transaction.atomic():
         fila = _pendiente(fila)
         with fila.fichero.open("rb") as handle:
             data = handle.read()
         asiento = sicres.importar(data, acting_user=acting_user)
+        stored.extend(anexo.fichero for anexo in asiento.anexos.all())
+        # Once committed the files are the asiento's: nothing to remove, even if sending
+        # the confirmation (the next on-commit callback) then fails.
+        transaction.on_commit(stored.clear)
         if asiento.estado_intercambio == EstadoIntercambio.RECIBIDO:
             asiento = services.cambiar_estado_intercambio(
                 asiento, EstadoIntercambio.ACEPTADO, detalle=asiento.numero_registro,

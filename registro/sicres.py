@@ -335,6 +335,16 @@ def procesar_mensaje(data: bytes, *, acting_user=None) -> Asiento:
     detalle = " ".join(filter(None, [campos.get("Codigo_Error", ""),
                                      campos.get("Numero_Registro_Entrada_Destino", ""),
                                      campos.get("Descripcion_Mensaje", "")]))
+    # Messages may cross on the network: a CONFIRMACIÓN can arrive before its ACK. The
+    # confirmation implies the ACK (recorded as such), and the late ACK changes nothing.
+    sent = (EstadoIntercambio.ENVIADO, EstadoIntercambio.REENVIADO)
+    if nuevo == EstadoIntercambio.ACEPTADO and asiento.estado_intercambio in sent:
+        asiento = services.cambiar_estado_intercambio(
+            asiento, EstadoIntercambio.ACK, acting_user=acting_user,
+            detalle=_("Implícito: la confirmación llegó antes que el ACK"))
+    elif nuevo == EstadoIntercambio.ACK \
+            and asiento.estado_intercambio == EstadoIntercambio.ACEPTADO:
+        return asiento
     return services.cambiar_estado_intercambio(asiento, nuevo, detalle=detalle,
                                                acting_user=acting_user)
 

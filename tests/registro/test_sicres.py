@@ -128,3 +128,25 @@ def test_transitions_not_in_the_machine_are_refused(in_a):
         services.cambiar_estado_intercambio(asiento, step)
     with pytest.raises(RegistroError, match="de «Aceptado por el destino» a «Reenviado»"):
         services.cambiar_estado_intercambio(asiento, "reenviado")
+
+
+def test_a_confirmation_before_its_ack_is_accepted_and_the_late_ack_changes_nothing(
+        enviado, tmp_path):
+    from registro.models import HistorialIntercambio
+
+    carrier = CarpetaTransporte(tmp_path)
+    asiento = sicres.enviar(enviado, destino_codigo="L01030535", transporte=carrier)
+    ident = asiento.identificador_intercambio
+
+    def msg(tipo, **kw):
+        return sicres.mensaje(origen="L01030535", destino="L01030020", identificador=ident,
+                              tipo=tipo, **kw)
+
+    confirmed = sicres.procesar_mensaje(msg("03", numero_registro_destino="2026/E/000007"))
+    assert confirmed.estado_intercambio == "aceptado"
+    history = list(HistorialIntercambio.objects.filter(asiento=asiento).order_by("pk")
+                   .values_list("estado", flat=True))
+    assert history[-2:] == ["ack", "aceptado"]  # the ACK implied by the confirmation
+    late = sicres.procesar_mensaje(msg("01"))
+    assert late.estado_intercambio == "aceptado"
+    assert HistorialIntercambio.objects.filter(asiento=asiento).count() == len(history)

@@ -315,3 +315,31 @@ def test_the_periodic_poll_launches_one_inbox_job_where_files_wait(province, asi
     assert [job.entity for job in launched] == [province.b]
     assert poll_sir_inboxes() == 0  # B's job is still pending: not launched twice
     assert launched.count() == 1
+
+
+def test_a_failed_acceptance_leaves_no_asiento_and_no_file(province, fichero, monkeypatch):
+    """Accepting registers the entrada (with its anexos' files) and then writes the
+    confirmation: if that fails, nothing of the entrada stays, files included."""
+    with schema_context(province.b.schema_name):
+        fila = bandeja.recibir("intercambio.xml", fichero).recibido
+        before = Asiento.objects.count()
+        written = []
+        original = sicres.importar
+
+        def importar(*args, **kwargs):
+            asiento = original(*args, **kwargs)
+            written.extend(a.fichero for a in asiento.anexos.all())
+            return asiento
+
+        def broken(**kwargs):
+            raise RuntimeError("fallo al escribir la confirmación")
+
+        monkeypatch.setattr(sicres, "importar", importar)
+        monkeypatch.setattr(sicres, "mensaje", broken)
+        with pytest.raises(RuntimeError):
+            bandeja.aceptar(fila, acting_user=province.clerk_b)
+        assert written  # the import did store the anexo…
+        assert not any(f.storage.exists(f.name) for f in written)  # …and it is gone
+        assert Asiento.objects.count() == before
+        fila.refresh_from_db()
+        assert fila.estado == "pendiente"
