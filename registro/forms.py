@@ -51,6 +51,17 @@ class BusquedaForm(forms.Form):
                             widget=forms.TextInput(attrs={"placeholder": _("asunto, resumen…")}))
     estado = forms.ChoiceField(label=_("Estado"), required=False,
                                choices=[("", _("Todos")), *EstadoAsiento.choices])
+    canal = forms.ChoiceField(label=_("Canal"), required=False,
+                              choices=[("", _("Todos")), *Canal.choices])
+    unidad = forms.ModelChoiceField(label=_("Unidad de destino"), required=False,
+                                    queryset=UnidadOrganica.objects.none(),
+                                    empty_label=_("Todas"))
+    solo_facturas = forms.BooleanField(label=_("Solo facturas (registro de facturas)"),
+                                       required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unidad"].queryset = UnidadOrganica.objects.order_by("nombre")
 
     def clean(self):
         data = super().clean()

@@ -52,6 +52,12 @@ def buscar(params: dict[str, Any]) -> QuerySet[Asiento]:
         qs = qs.filter(libro=params["libro"])
     if params.get("estado"):
         qs = qs.filter(estado=params["estado"])
+    if params.get("canal"):
+        qs = qs.filter(canal=params["canal"])
+    if params.get("unidad"):
+        qs = qs.filter(unidad=params["unidad"])
+    if params.get("solo_facturas"):
+        qs = qs.filter(es_factura=True)
     if params.get("desde"):
         qs = qs.filter(fecha_presentacion__gte=_start(params["desde"]))
     if params.get("hasta"):

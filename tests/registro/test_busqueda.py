@@ -145,3 +145,20 @@ def test_a_number_is_found_whole_bare_or_in_part(libro_a):
     assert numeros(numero="3") == ["000003"]
     assert numeros(numero="0000") == ["000001", "000002", "000003", "000004"]
     assert numeros(numero="9999/E/3") == []
+
+
+def test_filters_by_canal_unit_and_the_registro_de_facturas(in_a, client_for, province):
+    from registro.models import UnidadOrganica
+
+    intervencion = UnidadOrganica.objects.create(nombre="Intervención", codigo_dir3="LA0000001")
+    registrar(**datos(asunto="Factura de suministro eléctrico", es_factura=True,
+                      unidad=intervencion))
+    registrar(**datos(asunto="Escrito por correo", canal="correo"))
+    registrar(**datos(asunto="Escrito presencial"))
+    assert numeros(solo_facturas=True) == ["000001"]
+    assert numeros(canal="correo") == ["000002"]
+    assert numeros(unidad=intervencion) == ["000001"]
+    page = client_for(province.clerk_a, HOST_A).get(
+        "/gestion/registro/asientos/", {"solo_facturas": "on"}).content.decode()
+    assert "Factura de suministro" in page
+    assert "Escrito por correo" not in page
