@@ -41,12 +41,9 @@ import resource
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 import traceback
-import warnings
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as `python bench/ine.py`, sys.path[0] is bench/: keep the project root first so that
@@ -57,47 +54,24 @@ sys.path.insert(0, str(ROOT))
 from bench import benchdb  # noqa: E402 - after the path fix above
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/provincial_bench_ine"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
-DEFAULT_CACHE_REDIS_URL = "redis://127.0.0.1:6379/14"
 PUBLIC_HOST = "diputacion.bench.localhost"
 ENTITY_SLUG = "bench-ine"
 ENTITY_HOST = "bench-ine.bench.localhost"
 SCRATCH_SCHEMA = "bench_ine_scratch"
 COPY_RUNS = 3
 
-DB_URL = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB_URL
-os.environ["DATABASE_URL"] = DB_URL
-if "REDIS_URL" not in os.environ:
-    os.environ["REDIS_URL"] = DEFAULT_REDIS_URL
-    os.environ.setdefault("CACHE_REDIS_URL", DEFAULT_CACHE_REDIS_URL)
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
 # Generated INE files are stored files: keep them out of the developer's media directory.
-MEDIA_DIR = tempfile.mkdtemp(prefix="bench-ine-media-")
-os.environ["MEDIA_ROOT"] = MEDIA_DIR
-warnings.filterwarnings("ignore", message="No directory at")
+DB_URL = benchdb.configure(DEFAULT_DB_URL, media_prefix="bench-ine-media-")
+MEDIA_DIR = os.environ["MEDIA_ROOT"]
 
 
 # --- the benchmark database -------------------------------------------------------------
 
 
-def _db_name() -> str:
-    return benchdb.db_name(DB_URL)
-
-
-def ensure_database(recreate: bool) -> bool:
-    """Create the database if missing (or if asked to); True if it was created now."""
-    return benchdb.ensure_database(DB_URL, recreate)
-
-
-def drop_database() -> None:
-    benchdb.drop_database(DB_URL)
+say, percentile = benchdb.say, benchdb.percentile
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
 
 
 def rate(count: int, seconds: float) -> str:
@@ -454,10 +428,7 @@ def main() -> None:
     args = parser.parse_args()
 
     run_started = time.perf_counter()
-    parts = urlsplit(DB_URL)
-    created = ensure_database(args.recreate)
-    say(f"Benchmark database: {parts.hostname}:{parts.port or 5432}/{_db_name()} "
-        f"({'created' if created else 'reused'}); Redis: {os.environ['REDIS_URL']}")
+    benchdb.open_database(DB_URL, args.recreate, redis_url=os.environ["REDIS_URL"])
     try:
         import django
 
@@ -519,10 +490,10 @@ def main() -> None:
     finally:
         shutil.rmtree(MEDIA_DIR, ignore_errors=True)
         if args.drop:
-            drop_database()
-            say(f"Database {_db_name()} dropped.")
+            benchdb.drop_database(DB_URL)
+            say(f"Database {benchdb.db_name(DB_URL)} dropped.")
         else:
-            say(f"Database {_db_name()} kept for the next run (--drop to remove it).")
+            say(f"Database {benchdb.db_name(DB_URL)} kept for the next run (--drop to remove it).")
 
 
 if __name__ == "__main__":

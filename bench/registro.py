@@ -33,11 +33,9 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,23 +45,15 @@ sys.path.insert(0, str(ROOT))
 from bench import benchdb  # noqa: E402 - after the path fix above
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/provincial_bench_registro"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/11"
-DEFAULT_CACHE_REDIS_URL = "redis://127.0.0.1:6379/10"
 PUBLIC_HOST = "diputacion.bench.localhost"
 ENTITY_SLUG = "bench-registro"
 ENTITY_HOST = "bench-registro.bench.localhost"
 BOOK_YEAR = 2025  # the generated book lives in a year of its own
 
-DB_URL = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB_URL
-os.environ["DATABASE_URL"] = DB_URL
-if "REDIS_URL" not in os.environ:
-    os.environ["REDIS_URL"] = DEFAULT_REDIS_URL
-    os.environ.setdefault("CACHE_REDIS_URL", DEFAULT_CACHE_REDIS_URL)
-os.environ["DJANGO_SETTINGS_MODULE"] = "provincial.settings"
+DB_URL = benchdb.configure(DEFAULT_DB_URL, redis_db=11, settings_module="provincial.settings",
+                           media_prefix="bench-registro-media-")
 os.environ.setdefault("DJANGO_DEBUG", "0")
-MEDIA_DIR = tempfile.mkdtemp(prefix="bench-registro-media-")
-os.environ["MEDIA_ROOT"] = MEDIA_DIR
-warnings.filterwarnings("ignore", message="No directory at")
+MEDIA_DIR = os.environ["MEDIA_ROOT"]
 
 
 say, percentile = benchdb.say, benchdb.percentile

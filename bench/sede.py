@@ -32,10 +32,8 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,22 +44,14 @@ sys.path.insert(0, str(ROOT))
 from bench import benchdb  # noqa: E402 - after the path fix above
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/provincial_bench_sede"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
-DEFAULT_CACHE_REDIS_URL = "redis://127.0.0.1:6379/12"
 PUBLIC_HOST = "diputacion.bench.localhost"
 ENTITY_SLUG = "bench-sede"
 ENTITY_HOST = "bench-sede.bench.localhost"
 
-DB_URL = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB_URL
-os.environ["DATABASE_URL"] = DB_URL
-if "REDIS_URL" not in os.environ:
-    os.environ["REDIS_URL"] = DEFAULT_REDIS_URL
-    os.environ.setdefault("CACHE_REDIS_URL", DEFAULT_CACHE_REDIS_URL)
-os.environ["DJANGO_SETTINGS_MODULE"] = "provincial.settings"
+DB_URL = benchdb.configure(DEFAULT_DB_URL, redis_db=13, settings_module="provincial.settings",
+                           media_prefix="bench-sede-media-")
 os.environ.setdefault("DJANGO_DEBUG", "0")
-MEDIA_DIR = tempfile.mkdtemp(prefix="bench-sede-media-")
-os.environ["MEDIA_ROOT"] = MEDIA_DIR
-warnings.filterwarnings("ignore", message="No directory at")
+MEDIA_DIR = os.environ["MEDIA_ROOT"]
 
 
 say = benchdb.say

@@ -26,7 +26,6 @@ import statistics
 import sys
 import time
 import traceback
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,17 +36,11 @@ from bench import benchdb  # noqa: E402 - after the path fix above
 
 DEFAULT_DB_URL = "postgresql://postgres@127.0.0.1:5432/provincial_bench_soporte"
 PUBLIC_HOST = "diputacion.bench.localhost"
-DB_URL = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB_URL
-os.environ["DATABASE_URL"] = DB_URL
-if "REDIS_URL" not in os.environ:
-    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
-    os.environ.setdefault("CACHE_REDIS_URL", "redis://127.0.0.1:6379/14")
 # The project's own settings (the desk's real URLconfs); no spare schemas, no debug.
-os.environ["DJANGO_SETTINGS_MODULE"] = "provincial.settings"
+DB_URL = benchdb.configure(DEFAULT_DB_URL, settings_module="provincial.settings")
 os.environ["TENANT_SPARE_SCHEMAS"] = "0"
 os.environ["DJANGO_DEBUG"] = "0"
 os.environ["PROVINCIAL_DOMAIN"] = PUBLIC_HOST
-warnings.filterwarnings("ignore", message="No directory at")
 
 THINGS = ["impresora", "certificado", "padrón", "volante", "correo", "contraseña", "escritorio virtual",
           "registro de entrada", "expediente", "factura electrónica", "portafirmas", "sede electrónica",
