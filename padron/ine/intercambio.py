@@ -28,7 +28,6 @@ releases its operations for the next file. How a file travels is padron.ine.tran
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -109,7 +108,7 @@ class _Salida:
     SPOOL_BYTES = 4 * 1024 * 1024
 
     def __init__(self) -> None:
-        self.file = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115 - closed by salida_closed
+        self.file = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115 - closed on exit
         self._hash = hashlib.sha256()
         self.records = 0
         self.size = 0
@@ -135,6 +134,12 @@ class _Salida:
 
     def close(self) -> None:
         self.file.close()
+
+    def __enter__(self) -> _Salida:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def _write(items: Iterable, build: Callable[[Any], registro.HabitanteRecord], total: int,
@@ -329,7 +334,7 @@ def generar_variaciones(period_end: datetime.date, *, acting_user=None,
               if movimientos else _negativo())
     kind = TipoFicheroINE.VARIACIONES if movimientos else TipoFicheroINE.NEGATIVO
     try:
-        with salida_closed(salida), transaction.atomic():
+        with salida, transaction.atomic():
             _lock()
             if existing := _existing(job_id):
                 return existing
@@ -358,21 +363,13 @@ def generar_padron_a_fecha(fecha: datetime.date, *, acting_user=None, job_id: in
     total = periodos.count()
     salida = _write(_con_datos(periodos), _record_padron(fecha, cpro, cmun), total,
                     on_progress)
-    with salida_closed(salida), transaction.atomic():
+    with salida, transaction.atomic():
         _lock()
         if existing := _existing(job_id):
             return existing
         return _store(kind=TipoFicheroINE.PADRON_A_FECHA, salida=salida, date=fecha,
                       acting_user=acting_user, job_id=job_id, cpro=cpro, cmun=cmun,
                       fecha=fecha)
-
-
-@contextlib.contextmanager
-def salida_closed(salida: _Salida):
-    try:
-        yield salida
-    finally:
-        salida.close()
 
 
 def _regenerada(fichero: FicheroINE) -> _Salida:
@@ -391,13 +388,13 @@ def _regenerada(fichero: FicheroINE) -> _Salida:
 def regenerar(fichero: FicheroINE) -> bytes:
     """The content of `fichero` written again from the database (same bytes as the stored
     file when nothing changed; see the module docstring for the padrón a fecha)."""
-    with salida_closed(_regenerada(fichero)) as salida:
+    with _regenerada(fichero) as salida:
         return salida.content()
 
 
 def is_intact(fichero: FicheroINE) -> bool:
     """The regenerated content has the stored hash (computed streaming, never in memory)."""
-    with salida_closed(_regenerada(fichero)) as salida:
+    with _regenerada(fichero) as salida:
         return salida.sha256 == fichero.sha256
 
 
