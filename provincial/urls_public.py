@@ -13,7 +13,6 @@ admin.site.index_title = "Plataforma de servicios compartidos"
 
 urlpatterns = [
     path("", core_views.provincial_home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("cuentas/", include("provincial.accounts")),
     path("mis-entidades/", views.my_entities, name="mis_entidades"),
@@ -31,3 +30,6 @@ urlpatterns = [
     path("soporte/", include("soporte.urls_provincial")),
     path("intercambio-ine/", views_ine.ine_provincial, name="ine_provincial"),
 ]
+
+# A malformed query or form value (provincial.params.InvalidParameter): 400 with its message.
+handler400 = "provincial.params.bad_request"

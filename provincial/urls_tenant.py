@@ -30,9 +30,11 @@ gestion_patterns = [
 
 urlpatterns = [
     path("", views.portal_home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
     path("cuentas/", include("provincial.accounts")),
     path("sede/", include("sede.urls")),
     path("gestion/", include((gestion_patterns, "gestion"))),
     path("api/", include("tenants.api.urls")),
 ]
+
+# A malformed query or form value (provincial.params.InvalidParameter): 400 with its message.
+handler400 = "provincial.params.bad_request"

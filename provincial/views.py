@@ -1,12 +1,9 @@
-"""Views of the platform core: unknown host, health, the provincial home, job pages."""
+"""Views of the platform core: unknown host, the provincial home, job pages (health checks:
+provincial/health.py)."""
 
 from __future__ import annotations
 
-import time
-
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,53 +20,6 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
     # outside ALLOWED_HOSTS, and this page must be the same 404 for every unknown host.
     host = request.META.get("HTTP_HOST", "").split(":")[0][:253]
     return render(request, "unknown_host.html", {"host": host}, status=404)
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, broker and worker status as JSON (503 if the database is down)."""
-    report: dict[str, object] = {}
-    started = time.perf_counter()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        report["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure is the report
-        report["database"] = f"error: {type(exc).__name__}"
-    try:
-        import redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5,
-                                      socket_timeout=0.5)
-        client.ping()
-        report["broker"] = "ok"
-    except Exception as exc:  # noqa: BLE001
-        report["broker"] = f"error: {type(exc).__name__}"
-    if report["broker"] == "ok":
-        from provincial.celery import app
-
-        try:
-            replies = app.control.ping(timeout=0.7) or []
-        except Exception:  # noqa: BLE001
-            replies = []
-        report["workers"] = len(replies)
-        report["worker"] = "ok" if replies else "none"
-    else:
-        report["workers"] = 0
-        report["worker"] = "unknown"
-    report["pending_jobs"] = _pending_jobs()
-    report["status"] = "ok" if report["database"] == "ok" and report["broker"] == "ok" \
-        and report["worker"] == "ok" else "degraded"
-    report["ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return JsonResponse(report, status=200 if report["database"] == "ok" else 503)
-
-
-def _pending_jobs() -> int | None:
-    from provincial.models import Job
-
-    try:
-        return Job.objects.filter(state=JobState.PENDING).count()
-    except Exception:  # noqa: BLE001
-        return None
 
 
 def provincial_home(request: HttpRequest) -> HttpResponse:

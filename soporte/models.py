@@ -301,6 +301,11 @@ class Evento(models.Model):
     def __str__(self) -> str:
         return f"{self.incidencia.reference} {self.get_kind_display()}"
 
+    @property
+    def actor_display(self) -> str:
+        """Who made the change; empty for the system (automatic assignment, SLA)."""
+        return self.actor.display_name if self.actor else ""
+
 
 class Mensaje(models.Model):
     """A public reply or an internal note in an incident's conversation."""
@@ -323,6 +328,11 @@ class Mensaje(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incidencia.reference} · {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def author_display(self) -> str:
+        """Who wrote it; empty when unknown (mail from an address of no user)."""
+        return self.author.display_name if self.author else ""
 
 
 def adjunto_upload_to(instance: Adjunto, filename: str) -> str:

@@ -10,7 +10,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from tenants.choices import AdhesionState, Application, DeliveryState, EntityKind, MembershipRole
-from tenants.validators import validate_cif, validate_dir3, validate_hostname, validate_ine_code
+from tenants.validators import (
+    validate_cif,
+    validate_dir3,
+    validate_hostname,
+    validate_ine_code,
+    validate_postal_code,
+    validate_public_base_url,
+)
 
 
 class User(AbstractUser):
@@ -51,6 +58,11 @@ class User(AbstractUser):
     @property
     def is_provincial_admin(self) -> bool:
         return self.is_active and self.is_staff
+
+    @property
+    def display_name(self) -> str:
+        """The name people read: the full name, or the username when there is none."""
+        return self.get_full_name() or self.username
 
     def _get_session_auth_hash(self, secret=None) -> str:
         # Sessions are bound to the password (Django) and to session_epoch: bumping it
@@ -95,10 +107,19 @@ class Entity(TenantMixin):
         help_text=_("Solo para mancomunidades."),
     )
     address = models.CharField(_("dirección postal"), max_length=200, blank=True)
-    postal_code = models.CharField(_("código postal"), max_length=5, blank=True)
+    postal_code = models.CharField(_("código postal"), max_length=5, blank=True,
+                                   validators=[validate_postal_code],
+                                   help_text=_("El de Correos (p. ej. 03420), no el código INE."))
     email = models.EmailField(_("correo electrónico oficial"), blank=True)
     phone = models.CharField(_("teléfono"), max_length=20, blank=True)
     website = models.URLField(_("web"), blank=True)
+    public_base_url = models.CharField(
+        _("dirección pública de la entidad"), max_length=200, blank=True,
+        validators=[validate_public_base_url],
+        help_text=_("Protocolo, dominio y puerto con los que se llega a la sede y al portal "
+                    "(p. ej. https://sede.castalla.es). Es la base de los enlaces y códigos QR "
+                    "de verificación que llevan los documentos. Vacía: el dominio principal "
+                    "con el protocolo y el puerto de la instalación."))
     is_active = models.BooleanField(_("activa"), default=True)
     created_at = models.DateTimeField(_("alta"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,6 +145,7 @@ class Entity(TenantMixin):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
+        self.public_base_url = (self.public_base_url or "").strip().rstrip("/")
         if self.kind == EntityKind.AYUNTAMIENTO:
             if not self.ine_code:
                 errors.setdefault("ine_code", []).append(
@@ -133,6 +155,11 @@ class Entity(TenantMixin):
                 errors.setdefault("dir3_code", []).append(
                     _("El DIR3 de un ayuntamiento es L01 seguido de su código INE: L01%(ine)s.")
                     % {"ine": self.ine_code})
+        if (self.postal_code and self.ine_code and len(self.postal_code) == 5
+                and self.postal_code[:2] != self.ine_code[:2]):
+            errors.setdefault("postal_code", []).append(
+                _("El código postal de una entidad de la provincia %(province)s empieza por "
+                  "%(province)s.") % {"province": self.ine_code[:2]})
         if self.kind == EntityKind.ELM and not self.parent_municipality_id:
             errors.setdefault("parent_municipality", []).append(
                 _("Indique el municipio al que pertenece la entidad local menor."))
@@ -159,6 +186,21 @@ class Entity(TenantMixin):
         domains = list(self.domains.all())
         primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
         return primary.domain if primary else None
+
+    def public_url(self, path: str = "/") -> str:
+        """Absolute URL of `path` where people reach the entity (documents, QR codes,
+        e-mails): `public_base_url`, or else PUBLIC_URL_SCHEME://<primary domain>, with
+        PUBLIC_URL_PORT when set (the development server's port)."""
+        base = self.public_base_url.strip().rstrip("/")
+        if not base:
+            domain = self.primary_domain()
+            if not domain:
+                raise ImproperlyConfigured(f"entity {self.schema_name} has no domain")
+            scheme = settings.PUBLIC_URL_SCHEME
+            port = settings.PUBLIC_URL_PORT
+            default_port = 443 if scheme == "https" else 80
+            base = f"{scheme}://{domain}" + (f":{port}" if port and port != default_port else "")
+        return base + (path if path.startswith("/") else f"/{path}")
 
 
 class EntityPopulation(models.Model):

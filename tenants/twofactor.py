@@ -25,7 +25,7 @@ from provincial import audit
 from tenants.choices import MembershipRole
 
 RECOVERY_CODES = 10
-_OPEN_PREFIXES = ("/cuentas/", "/static/", "/healthz")
+_OPEN_PREFIXES = ("/cuentas/", "/static/")
 
 
 def requires_two_factor(user) -> bool:

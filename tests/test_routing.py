@@ -1,5 +1,4 @@
 import html
-import json
 
 import pytest
 from django.db import connection
@@ -46,15 +45,6 @@ def test_provincial_home_lists_adhered_entities(province, client):
     assert province.a.name in body
     assert province.c.name in body
     assert "Catálogo de servicios" in body
-
-
-def test_healthz_reports_database_and_broker(province, client):
-    response = client.get("/healthz", HTTP_HOST=HOST_A)
-    assert response.status_code == 200
-    report = json.loads(response.content)
-    assert report["database"] == "ok"
-    assert report["broker"] == "ok"
-    assert set(report) >= {"worker", "workers", "pending_jobs", "status"}
 
 
 def test_host_lookup_is_cached_between_requests(province, client, django_assert_num_queries):

@@ -1,4 +1,4 @@
-"""The README's first command, on embedded PostgreSQL and Redis, far enough to answer /healthz."""
+"""The README's first command, on embedded PostgreSQL and Redis, far enough to answer /readyz."""
 
 import json
 import os
@@ -47,7 +47,7 @@ def test_dev_run_serves_the_demo_province_on_embedded_servers(tmp_path):
         while time.monotonic() < deadline:
             assert process.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
             try:
-                status, body = _get(port, "/healthz", "diputacion.localhost")
+                status, body = _get(port, "/readyz", "diputacion.localhost")
             except OSError:
                 time.sleep(1)
                 continue
