@@ -93,6 +93,9 @@ TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # /healthz (liveness) and /readyz (readiness) on every host, before the HTTPS redirect
+    # and host routing: a load balancer probes over plain HTTP with a Host of its own.
+    "provincial.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are the same for every host (even an unknown one): served first.
     "whitenoise.middleware.WhiteNoiseMiddleware",
