@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +25,7 @@ from padron.forms import (
 )
 from padron.models import ErrorINE, Habitante, Movimiento, MovimientoAdjunto
 from padron.queries import filter_habitantes
-from provincial import audit
+from provincial import audit, params
 from tenants.views import form_errors_to
 
 
@@ -92,9 +91,8 @@ def _with_address_then(periods) -> list:
 
 
 def alta(request: HttpRequest) -> HttpResponse:
-    hoja = None
-    if request.GET.get("hoja"):
-        hoja = get_hoja_for(request, int(request.GET["hoja"]))
+    hoja_pk = params.get_int(request.GET, "hoja")
+    hoja = get_hoja_for(request, hoja_pk) if hoja_pk is not None else None
     post = request.POST or None
     persona, domicilio, movimiento = PersonaForm(post, prefix="p"), \
         DomicilioForm(post, prefix="d"), AltaForm(post, request.FILES or None, prefix="m")
@@ -211,7 +209,8 @@ def renovar(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.renovar(habitante, fecha=timezone.localdate(),
                         ctx=actions.Contexto(acting_user=request.user),
-                        expected_version=int(request.POST.get("version", habitante.version)))
+                        expected_version=params.get_int(request.POST, "version",
+                                                        default=habitante.version))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -251,7 +250,7 @@ def tratar_error(request: HttpRequest, pk: int, error_pk: int) -> HttpResponse:
 
 def hoja_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hoja = get_hoja_for(request, pk)
-    date = parse_date(request.GET.get("fecha") or "") or timezone.localdate()
+    date = params.get_date(request.GET, "fecha", default=timezone.localdate())
     return render(request, "padron/hoja_detail.html", {
         "hoja": hoja, "date": date, "convivientes": actions.convivientes(hoja, date),
         "historia": hoja.periodos.select_related("habitante").order_by("desde")})
@@ -267,7 +266,7 @@ def avisos(request: HttpRequest) -> HttpResponse:
 
 
 def en_fecha(request: HttpRequest) -> HttpResponse:
-    date = parse_date(request.GET.get("fecha") or "") or timezone.localdate()
+    date = params.get_date(request.GET, "fecha", default=timezone.localdate())
     periods = actions.padron_en_fecha(date).select_related("domicilio__via", "seccion__distrito") \
         .prefetch_related("domicilio__via__names__tipo") \
         .order_by("hoja__number", "habitante__fecha_nacimiento")
