@@ -495,6 +495,10 @@ class PadronGenerator:
         n_vias = min(400, max(40, inhabitants // 800))
         names = street_names(rng, n_vias)
         postal = [f"{self.provincia}{rng.randint(100, 899):03d}" for _ in range(n_distritos)]
+        if self.entity.postal_code:
+            # The town's own postal code (the random draws above still happen, so the rest
+            # of the generated census stays the same for a seed).
+            postal = [self.entity.postal_code] * n_distritos
         via_rows, name_rows, plans = [], [], []
         taken = [int(c) for c in Via.objects.values_list("code", flat=True) if c.isdigit()]
         next_code = (max(taken, default=0) // 10 + 1) * 10

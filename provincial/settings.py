@@ -39,6 +39,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 # The host of the Diputación (public schema), and the suffix given to demo entities.
 PROVINCIAL_DOMAIN = env_str("PROVINCIAL_DOMAIN", "diputacion.localhost")
 
+# Absolute links the platform prints or sends (the verification URL and QR code of every
+# document, links in e-mails) for an entity without its own `public_base_url`:
+# PUBLIC_URL_SCHEME://<primary domain>[:PUBLIC_URL_PORT]. `./dev run` sets the port of the
+# development server; 0 leaves the scheme's default port.
+PUBLIC_URL_SCHEME = env_str("PUBLIC_URL_SCHEME", "https" if PRODUCTION else "http")
+PUBLIC_URL_PORT = env_int("PUBLIC_URL_PORT", 0)
+if PUBLIC_URL_SCHEME not in ("http", "https") or not 0 <= PUBLIC_URL_PORT < 65536:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PUBLIC_URL_SCHEME is http or https; PUBLIC_URL_PORT 0 to 65535")
+
 SHARED_APPS = [
     "django_tenants",  # schema routing; must come first
     "provincial",  # jobs (persisted Celery work) and the audit trail

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,7 @@ def send_acuse(context: JobContext) -> dict:
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string("sede/email/acuse.txt", {
                 "asiento": asiento, "entity": entity, "document": document,
-                "carpeta_url": f"https://{entity.primary_domain()}/sede/carpeta/"})
+                "carpeta_url": entity.public_url(reverse("sede:carpeta"))})
             subject = _("Acuse de recibo: registro %(numero)s") % {
                 "numero": asiento.numero_registro}
         message = EmailMessage(subject=subject, body=body,

@@ -47,10 +47,17 @@ def _recipients(evento) -> list[tuple[object, str]]:
 
 
 def _link(incidencia, audience: str) -> str:
+    """The incident's page at the public address of the host the recipient works on
+    (`Entity.public_url`: scheme and port included)."""
+    from tenants.models import Entity
+
     if audience == "desk":
-        return f"http://{settings.PROVINCIAL_DOMAIN}/soporte/{incidencia.reference}/"
-    host = incidencia.entity.primary_domain() or settings.PROVINCIAL_DOMAIN
-    return f"http://{host}/gestion/soporte/{incidencia.reference}/"
+        diputacion = Entity.objects.filter(schema_name="public").prefetch_related("domains").first()
+        path = f"/soporte/{incidencia.reference}/"
+        if diputacion is None or not (diputacion.public_base_url or diputacion.primary_domain()):
+            return f"{settings.PUBLIC_URL_SCHEME}://{settings.PROVINCIAL_DOMAIN}{path}"
+        return diputacion.public_url(path)
+    return incidencia.entity.public_url(f"/gestion/soporte/{incidencia.reference}/")
 
 
 def build_message(evento, user, audience: str) -> EmailMessage:

@@ -71,7 +71,7 @@ class EntityCreationForm(forms.ModelForm):
         model = Entity
         fields = ["name", "slug", "kind", "is_active", "ine_code", "dir3_code", "cif", "province",
                   "comarca", "parent_municipality", "members", "address", "postal_code", "email",
-                  "phone", "website"]
+                  "phone", "website", "public_base_url"]
 
 
 @admin.register(Entity)
@@ -89,7 +89,8 @@ class EntityAdmin(AuditedAdmin):
         (None, {"fields": ["name", "slug", "kind", "is_active"]}),
         (_("Identificación"), {"fields": ["ine_code", "dir3_code", "cif", "province", "comarca",
                                           "parent_municipality", "members"]}),
-        (_("Contacto"), {"fields": ["address", "postal_code", "email", "phone", "website"]}),
+        (_("Contacto"), {"fields": ["address", "postal_code", "email", "phone", "website",
+                                    "public_base_url"]}),
         (_("Sistema"), {"fields": ["schema_name", "created_at", "updated_at"]}),
     ]
 
@@ -123,7 +124,8 @@ class EntityAdmin(AuditedAdmin):
             return
         data = form.cleaned_data
         extra = {field: data[field] for field in ("comarca", "address", "postal_code", "email",
-                                                  "phone", "website", "parent_municipality")
+                                                  "phone", "website", "public_base_url",
+                                                  "parent_municipality")
                  if data.get(field) not in (None, "")}
         result = actions.provision_entity(
             name=obj.name, slug=obj.slug, kind=obj.kind, ine_code=obj.ine_code,

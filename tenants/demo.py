@@ -35,6 +35,13 @@ MUNICIPALITIES = [
 MANCOMUNIDAD = ("mancomunitat-alcoia", "Mancomunitat de l'Alcoià i el Comtat", "Alcoià",
                 ["alcoi", "castalla"], ["contabilidad", "soporte"])
 
+# Postal codes of each town hall (Correos), never derived from the INE code: the INE's
+# municipality number and the postal code are unrelated (Castalla is INE 03053, CP 03420).
+# The mancomunitat's seat is in Alcoi.
+POSTAL_CODES = {"alcalali": "03728", "agost": "03698", "castalla": "03420",
+                "benissa": "03720", "altea": "03590", "alcoi": "03801",
+                "mancomunitat-alcoia": "03801"}
+
 # A tiny but well-formed PDF standing for the mayor's signed acceptance.
 ACCEPTANCE_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -84,6 +91,14 @@ def _adhere(entity: Entity, codes: list[str], admin: User) -> None:
         actions.approve_adhesion(adhesion, acting_user=admin)
 
 
+def _fix_postal_code(entity: Entity, *, wrong: str) -> None:
+    """Demo entities loaded before the real postal codes carry one made from the INE code
+    (or none): put the real one, leaving any other value someone typed in the admin."""
+    if entity.postal_code in ("", wrong) and entity.postal_code != POSTAL_CODES[entity.slug]:
+        Entity.objects.filter(pk=entity.pk).update(postal_code=POSTAL_CODES[entity.slug])
+        entity.postal_code = POSTAL_CODES[entity.slug]
+
+
 def load(stdout=None) -> dict[str, Entity]:
     say = stdout.write if stdout else (lambda _msg: None)
     actions.ensure_diputacion(name="Diputación Provincial de Alicante", dir3_code="L02000003",
@@ -104,9 +119,10 @@ def load(stdout=None) -> dict[str, Entity]:
                 comarca=comarca, domains=[_host(slug)], population=population,
                 population_year=2024, acting_user=admin, email=f"ayuntamiento@{_host(slug)}",
                 phone="965 000 000", address="Plaça de l'Ajuntament, 1",
-                postal_code=f"03{ine[2:5]}")
+                postal_code=POSTAL_CODES[slug])
             entity = result.entity
             say(f"  {name}: {result.method} en {result.seconds:.2f} s\n")
+        _fix_postal_code(entity, wrong=f"03{ine[2:5]}")
         entities[slug] = entity
         _adhere(entity, services, admin)
         for label, local in (("Alcaldía", "alcaldia"), ("Secretaría", "secretaria")):
@@ -119,7 +135,9 @@ def load(stdout=None) -> dict[str, Entity]:
             name=name, slug=slug, kind=EntityKind.MANCOMUNIDAD, dir3_code="L03030011",
             cif="P5300100D", province="Alicante", comarca=comarca, domains=[_host(slug)],
             members=[entities[s] for s in member_slugs], acting_user=admin,
-            email=f"mancomunitat@{_host(slug)}").entity
+            email=f"mancomunitat@{_host(slug)}", address="Plaça de l'Ajuntament, 1",
+            postal_code=POSTAL_CODES[slug]).entity
+    _fix_postal_code(manc, wrong="")
     entities[slug] = manc
     _adhere(manc, services, admin)
     DistributionAddress.objects.get_or_create(entity=manc, email=f"presidencia@{_host(slug)}",

@@ -99,3 +99,30 @@ def validate_hostname(value: str) -> None:
             params={"value": value},
             code="hostname_invalid",
         )
+
+
+def validate_postal_code(value: str) -> None:
+    """A Spanish postal code: five digits, the first two a province (01 to 52)."""
+    if not re.fullmatch(r"\d{5}", value or "") or not 1 <= int(value[:2]) <= 52:
+        raise ValidationError(
+            _("El código postal tiene cinco cifras y empieza por el número de la provincia "
+              "(p. ej. 03420)."),
+            code="postal_code_format",
+        )
+
+
+_BASE_URL = re.compile(r"^(?P<scheme>https?)://(?P<host>[a-z0-9.-]+)(?::(?P<port>\d{1,5}))?/?$")
+
+
+def validate_public_base_url(value: str) -> None:
+    """Scheme, host and optional port where people reach the entity, with nothing after
+    them (e.g. https://sede.castalla.es or http://castalla.localhost:8000)."""
+    match = _BASE_URL.fullmatch((value or "").strip())
+    if match is None or (match["port"] and not 0 < int(match["port"]) < 65536):
+        raise ValidationError(
+            _("«%(value)s» no es una dirección base válida: escriba el protocolo, el dominio "
+              "y, si hace falta, el puerto, sin ruta (p. ej. https://sede.castalla.es)."),
+            params={"value": value},
+            code="public_base_url_invalid",
+        )
+    validate_hostname(match["host"])

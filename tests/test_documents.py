@@ -48,7 +48,9 @@ def plain_issue(province, **overrides) -> IssuedDocument:
     return services.issue(kinds.VOLANTE_INDIVIDUAL.code, **(fields | overrides))
 
 
-def test_a_rendered_document_prints_its_csv_and_is_stored_once_with_its_hash(in_a, province):
+def test_a_rendered_document_prints_its_csv_and_is_stored_once_with_its_hash(in_a, province,
+                                                                            settings):
+    settings.PUBLIC_URL_SCHEME, settings.PUBLIC_URL_PORT = "https", 0
     document = services.issue_rendered(
         kinds.VOLANTE_INDIVIDUAL.code, "documentos/pdf/base.html", {},
         title="Volante de empadronamiento", issuer=province.clerk_a,
@@ -75,7 +77,8 @@ def test_a_rendered_document_prints_its_csv_and_is_stored_once_with_its_hash(in_
     assert document.csv not in f"{event.object_repr}{event.detail}"
 
 
-def test_the_verification_url_is_the_entitys_sede_with_the_csv(in_a):
+def test_the_verification_url_is_the_entitys_sede_with_the_csv(in_a, settings):
+    settings.PUBLIC_URL_SCHEME, settings.PUBLIC_URL_PORT = "https", 0
     stamp = services.new_stamp()
     assert stamp.verification_url == f"https://agost.localhost/sede/verificar/?csv={stamp.csv}"
     assert stamp.qr.startswith("data:image/svg+xml")

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -90,16 +89,14 @@ def current_entity() -> Entity:
 
 
 def verification_url(entity: Entity, csv: str) -> str:
-    """Where a citizen checks the document: the sede of the entity that issued it."""
-    domain = entity.primary_domain()
-    if not domain:
-        raise ImproperlyConfigured(f"entity {entity.schema_name} has no domain")
-    return f"https://{domain}{VERIFICATION_PATH}?{urlencode({'csv': csv})}"
+    """Where a citizen checks the document: the sede of the entity that issued it, at the
+    entity's public address (`Entity.public_url`)."""
+    return f"{verification_base_url(entity)}?{urlencode({'csv': csv})}"
 
 
 def verification_base_url(entity: Entity) -> str:
     """The verification page without the code, as printed in the footer."""
-    return f"https://{entity.primary_domain()}{VERIFICATION_PATH}"
+    return entity.public_url(VERIFICATION_PATH)
 
 
 def qr_data_uri(url: str) -> str:
