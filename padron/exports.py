@@ -35,7 +35,6 @@ is written as \\uN? so accents survive any code page.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections import defaultdict
@@ -59,7 +58,7 @@ from padron.models.habitantes import fecha_texto
 from padron.queries import filter_habitantes
 from provincial.choices import FileDirection
 from provincial.jobs import JobContext, JobError, registry
-from provincial.spreadsheets import text_safe
+from provincial.spreadsheets import csv_writer, text_safe
 
 DIRECT_MAX_ROWS = 2_000  # above this the export runs as a job (PADRON_EXPORT_DIRECT_MAX_ROWS)
 PROGRESS_EVERY = 1_000  # rows between two progress reports of the job
@@ -308,7 +307,8 @@ def write_xlsx(rows: Iterable[ExportRow], meta: ExportMeta) -> bytes:
 @export_format("csv", label="CSV (Excel)", content_type="text/csv; charset=utf-8")
 def write_csv(rows: Iterable[ExportRow], meta: ExportMeta) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    # Names and addresses never run as formulas (provincial.spreadsheets.csv_safe).
+    writer = csv_writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([str(c.title) for c in COLUMNS])
     for row in rows:
         writer.writerow(_text_cells(row))
