@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Tabla(models.TextChoices):
     PAISES = "paises", _("Países (INE)")
     PROVINCIAS = "provincias", _("Provincias (INE)")
+    MUNICIPIOS = "municipios", _("Municipios (INE)")
     TIPOS_VIA = "tipos_via", _("Tipos de vía normalizados (INE)")
     CAUSAS_VARIACION = "causas_variacion", _("Causas de variación del padrón (CAUV del INE)")
     TIPOS_DOCUMENTO = "tipos_documento", _("Tipos de documento (INE)")

@@ -243,11 +243,18 @@ def _movimiento(habitante: Habitante, *, causa: str, fecha: datetime.date, ctx: 
         datos=_snapshot(habitante),
         domicilio=habitante.hoja.domicilio if habitante.hoja_id else None,
         hoja=habitante.hoja, documentos=ctx.documentos, observaciones=ctx.observaciones,
-        clerk_id=getattr(ctx.acting_user, "pk", None),
-        clerk_name=getattr(ctx.acting_user, "username", "") or "")
+        clerk_id=getattr(ctx.acting_user, "pk", None), clerk_name=clerk_name(ctx.acting_user))
     for upload in ctx.adjuntos:
         _attach(movimiento, upload)
     return movimiento
+
+
+def clerk_name(user) -> str:
+    """The name "Tramitó" shows: the person's full name, the username only without one."""
+    if user is None:
+        return ""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return (full or getattr(user, "username", "") or "")[:150]
 
 
 def _attach(movimiento: Movimiento, upload) -> MovimientoAdjunto:

@@ -59,7 +59,8 @@ from padron.models import (
 from padron.models.territorio import Vigencia
 
 PADRON_CONTINUO = datetime.date(1996, 5, 1)  # first day of the continuous padrón
-CLERK_NAME = "generate_padron"
+# Shown as "Tramitó" on every generated operation: Spanish words, not the command's name.
+CLERK_NAME = "Carga inicial (generador de datos de demostración)"
 # Operations of past months have gone to INE in its monthly files; the recent ones wait.
 INE_STATE_SENT = "enviado"
 INE_STATE_PENDING = "pendiente"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from padron import actions
+from padron import actions, codelists
 from padron.access import get_habitante_for
 from padron.choices import Sexo, TipoDocumento
 from padron.models import Habitante, PeriodoResidencia
@@ -67,6 +67,12 @@ def _person(datos: dict) -> dict:
             "tipo_documento": _document_label(datos.get("tipo_documento", "")),
             "fecha_nacimiento": birth,
             "fecha_nacimiento_texto": fecha_texto(birth, datos.get("fecha_nacimiento_precision", "")),
+            # Names, never the INE codes the padrón stores.
+            "lugar_nacimiento": codelists.birthplace(datos.get("provincia_nacimiento", ""),
+                                                     datos.get("municipio_nacimiento", ""),
+                                                     datos.get("pais_nacimiento", "")),
+            "nacionalidad": codelists.country_name(datos.get("nacionalidad"))
+            or datos.get("nacionalidad", ""),
             "mujer": datos.get("sexo") == Sexo.MUJER}
 
 

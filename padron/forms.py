@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from padron.choices import Causa, NivelEstudios, PrecisionFecha, Sexo, TipoDocumento
+from padron.choosers import ChooserSelect, CodeChoiceField, street_options
 from padron.models import Via
 from padron.models.territorio import Vigencia
 
@@ -36,12 +37,17 @@ class PersonaForm(forms.Form):
         label=_("Precisión de la fecha"), choices=PrecisionFecha.choices, required=False,
         help_text=_("Si el documento no da el día, o el día y el mes, indíquelo: se "
                     "comunicará al INE con 00."))
-    pais_nacimiento = forms.ChoiceField(label=_("País de nacimiento"), initial="108")
-    provincia_nacimiento = forms.CharField(label=_("Provincia de nacimiento (código INE)"),
-                                           max_length=2, required=False)
-    municipio_nacimiento = forms.CharField(label=_("Municipio de nacimiento (código INE)"),
-                                           max_length=3, required=False)
-    nacionalidad = forms.ChoiceField(label=_("Nacionalidad"), initial="108")
+    pais_nacimiento = CodeChoiceField("paises", max_length=3, label=_("País de nacimiento"),
+                                      initial="108",
+                                      help_text=_("Escriba el nombre o el código INE."))
+    # One chooser for the birthplace in Spain: the five-digit INE code (province and
+    # municipality); clean() splits it into the model's provincia_ and municipio_nacimiento.
+    municipio_nacimiento = CodeChoiceField(
+        "municipios", max_length=5, label=_("Municipio de nacimiento"), required=False,
+        help_text=_("Escriba el nombre del municipio o de su provincia, o el código INE de "
+                    "cinco cifras."))
+    nacionalidad = CodeChoiceField("paises", max_length=3, label=_("Nacionalidad"),
+                                   initial="108")
     tipo_documento = forms.ChoiceField(label=_("Documento"), choices=TipoDocumento.choices,
                                        initial=TipoDocumento.DNI)
     documento = forms.CharField(label=_("Número de documento"), max_length=20, required=False)
@@ -52,25 +58,36 @@ class PersonaForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        countries = _country_choices()
-        self.fields["pais_nacimiento"].choices = countries
-        self.fields["nacionalidad"].choices = countries
+        initial = self.initial
+        province, town = initial.get("provincia_nacimiento"), initial.get("municipio_nacimiento")
+        if province and town and len(str(town)) == 3:
+            initial["municipio_nacimiento"] = f"{province}{town}"
+        # What the person already has stays valid even if the list no longer has it.
+        for name in ("pais_nacimiento", "municipio_nacimiento", "nacionalidad"):
+            self.fields[name].keep = str(initial.get(name) or "")
 
     def clean(self):
         data = super().clean()
-        if data.get("pais_nacimiento") == "108" and not (data.get("provincia_nacimiento")
-                                                          and data.get("municipio_nacimiento")):
+        place = data.get("municipio_nacimiento")
+        if place is not None:
+            data["provincia_nacimiento"], data["municipio_nacimiento"] = \
+                (place[:2], place[2:]) if place else ("", "")
+        country = data.get("pais_nacimiento")
+        if country == "108" and not place and "municipio_nacimiento" not in self.errors:
             self.add_error("municipio_nacimiento",
-                           _("Quien nació en España necesita provincia y municipio de nacimiento."))
-        for field in ("provincia_nacimiento", "municipio_nacimiento"):
-            if data.get(field) and not data[field].isdigit():
-                self.add_error(field, _("Escriba el código numérico del INE."))
+                           _("Quien nació en España necesita el municipio de nacimiento."))
+        elif country and country != "108" and place:
+            self.add_error("municipio_nacimiento",
+                           _("Quien nació fuera de España no lleva municipio de nacimiento: "
+                             "déjelo vacío."))
         return data
 
 
 class DomicilioForm(forms.Form):
     via = forms.ModelChoiceField(label=_("Vía"), queryset=Via.objects.none(),
-                                 empty_label=_("Elija la vía"))
+                                 empty_label=_("Elija la vía"),
+                                 widget=ChooserSelect("gestion:padron:chooser_vias"),
+                                 help_text=_("Escriba parte del nombre o el código de la vía."))
     number = forms.IntegerField(label=_("Número"), min_value=0, max_value=9999, required=False,
                                 help_text=_("Vacío si la vía no tiene numeración."))
     qualifier = forms.CharField(label=_("Calificador (bis…)"), max_length=1, required=False)
@@ -85,9 +102,11 @@ class DomicilioForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        vias = Via.objects.filter(Vigencia.valid_on(today)).prefetch_related("names__tipo")
-        self.fields["via"].queryset = vias
-        self.fields["via"].label_from_instance = lambda via: str(via.name_on(today) or via.code)
+        field = self.fields["via"]
+        field.queryset = Via.objects.filter(Vigencia.valid_on(today))
+        # Sorted by name in Spanish order (the database would sort by code, or byte order).
+        field.choices = [("", field.empty_label),
+                         *((o.code, o.label) for o in street_options(today))]
 
     def domicilio_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -126,8 +145,10 @@ class MovimientoForm(forms.Form):
 
 class AltaForm(MovimientoForm):
     causa = forms.ChoiceField(label=_("Causa del alta"), choices=[("", _("Elija…")), *Causa.altas()])
-    procedencia = forms.CharField(label=_("Procedencia (municipio INE o país)"), max_length=5,
-                                  required=False)
+    procedencia = CodeChoiceField(
+        "lugares", max_length=5, label=_("Procedencia (municipio o país)"), required=False,
+        help_text=_("Escriba el nombre o el código INE (cinco cifras un municipio, tres un "
+                    "país)."))
     consulado = forms.CharField(
         label=_("Consulado de procedencia (PERE)"), max_length=3, required=False,
         help_text=_("Código INE del consulado, para españoles que llegan del extranjero "
@@ -142,8 +163,10 @@ class AltaForm(MovimientoForm):
 
 class BajaForm(MovimientoForm):
     causa = forms.ChoiceField(label=_("Causa de la baja"), choices=[("", _("Elija…")), *Causa.bajas()])
-    destino = forms.CharField(label=_("Destino (municipio INE o país)"), max_length=5,
-                              required=False)
+    destino = CodeChoiceField(
+        "lugares", max_length=5, label=_("Destino (municipio o país)"), required=False,
+        help_text=_("Escriba el nombre o el código INE (cinco cifras un municipio, tres un "
+                    "país)."))
     consulado = forms.CharField(
         label=_("Consulado de destino (PERE)"), max_length=3, required=False,
         help_text=_("Código INE del consulado en el que se inscribirá, si se va al extranjero."))

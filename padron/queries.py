@@ -9,6 +9,12 @@ from django.utils import timezone
 
 from padron import actions
 from padron.models import Habitante
+from provincial.collation import SpanishOrder
+
+# Surnames then name in Spanish alphabetical order ("Álvarez" before "Bernal", "Muñoz"
+# after "Munuera"); the raw columns and the pk break ties so pages never overlap.
+NAME_ORDER = (SpanishOrder("apellido1"), SpanishOrder("apellido2"), SpanishOrder("nombre"),
+              "apellido1", "apellido2", "nombre", "pk")
 
 
 def _birth_bound(years: int, today: datetime.date) -> datetime.date:
@@ -44,4 +50,4 @@ def filter_habitantes(params: dict) -> QuerySet[Habitante]:
         qs = qs.filter(hoja__domicilio__via__names__short_name__icontains=params["via"]).distinct()
     return qs.select_related("hoja__domicilio__via", "hoja__domicilio__tramo__seccion__distrito") \
         .prefetch_related("hoja__domicilio__via__names__tipo") \
-        .order_by("apellido1", "apellido2", "nombre", "pk")
+        .order_by(*NAME_ORDER)

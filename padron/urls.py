@@ -57,3 +57,11 @@ urlpatterns += [
     path("ine/incidencias/<int:pk>/rechazar/", views_retornos.rechazar,
          name="incidencia_rechazar"),
 ]
+
+# Search as you type of the choosers (INE code lists, the entity's streets).
+from padron import views_choosers  # noqa: E402 - appended after the routes above
+
+urlpatterns += [
+    path("buscar/codigos/<slug:tabla>/", views_choosers.codigos, name="chooser_codigos"),
+    path("buscar/vias/", views_choosers.vias, name="chooser_vias"),
+]

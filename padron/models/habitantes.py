@@ -188,6 +188,11 @@ class PeriodoResidencia(models.Model):
             Q(**{f"{prefix}hasta__isnull": True}) | Q(**{f"{prefix}hasta__gt": date}))
 
 
+# Who "tramitó" the operations that padron.demo wrote before it stored a Spanish label:
+# the management command's name, which people must not read.
+LEGACY_CLERK_NAMES = {"generate_padron": _("Carga inicial (generador de datos de demostración)")}
+
+
 class Movimiento(models.Model):
     """An operation on the padrón, as it happened: immutable once written."""
 
@@ -228,6 +233,12 @@ class Movimiento(models.Model):
         if self.pk is not None and not kwargs.pop("allow_update", False):
             raise ValueError("Movimiento rows are immutable")
         super().save(*args, **kwargs)
+
+    @property
+    def clerk_display(self) -> str:
+        """Who did the operation, as people read it (never a command's name)."""
+        legacy = LEGACY_CLERK_NAMES.get(self.clerk_name)
+        return str(legacy) if legacy else (self.clerk_name or "—")
 
 
 def adjunto_upload_to(instance: MovimientoAdjunto, filename: str) -> str:

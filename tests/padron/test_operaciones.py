@@ -32,7 +32,7 @@ def test_alta_inscribes_with_its_history_and_period(callejero, ctx):
     movimiento = habitante.movimientos.get()
     assert (movimiento.tipo, movimiento.causa, movimiento.fecha) == ("A", "AC", D(2020, 3, 1))
     assert movimiento.datos["documento"] == "12345678Z"
-    assert movimiento.clerk_name == "clerk_a"
+    assert movimiento.clerk_name == "Clerk Pruebas"
     assert movimiento.documentos == "Contrato de alquiler"
     period = habitante.periodos.get()
     assert period.desde == D(2020, 3, 1)

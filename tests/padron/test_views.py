@@ -53,7 +53,7 @@ def test_alta_through_the_form(callejero, province, client_for):
     response = client.post("/gestion/padron/habitantes/alta/", {
         "p-nombre": "Lucía", "p-apellido1": "Ferrer", "p-apellido2": "Mira", "p-sexo": "6",
         "p-fecha_nacimiento": "1990-02-03", "p-pais_nacimiento": "108",
-        "p-provincia_nacimiento": "03", "p-municipio_nacimiento": "002",
+        "p-municipio_nacimiento": "03002",
         "p-nacionalidad": "108", "p-tipo_documento": "1", "p-documento": "11111111H",
         "p-nivel_estudios": "45", "d-via": callejero["iglesia"].pk, "d-number": "3",
         "m-causa": "AO", "m-fecha": "2024-05-01", "m-documentos": "Escritura"})
@@ -67,8 +67,8 @@ def test_alta_form_shows_errors_next_to_the_fields(callejero, province, client_f
     client = client_for(province.clerk_a, HOST_A)
     response = client.post("/gestion/padron/habitantes/alta/", {
         "p-nombre": "X", "p-apellido1": "Y", "p-sexo": "6", "p-fecha_nacimiento": "2090-01-01",
-        "p-pais_nacimiento": "108", "p-provincia_nacimiento": "03",
-        "p-municipio_nacimiento": "002", "p-nacionalidad": "108", "p-tipo_documento": "1",
+        "p-pais_nacimiento": "108",
+        "p-municipio_nacimiento": "03002", "p-nacionalidad": "108", "p-tipo_documento": "1",
         "p-documento": "11111111A", "p-nivel_estudios": "21", "d-via": callejero["mayor"].pk,
         "d-number": "51", "m-causa": "AO", "m-fecha": "2024-05-01"})
     body = html.unescape(response.content.decode())
@@ -83,7 +83,7 @@ def test_duplicate_alta_shows_the_existing_inhabitant(callejero, ctx, province, 
     response = client.post("/gestion/padron/habitantes/alta/", {
         "p-nombre": "María", "p-apellido1": "García", "p-sexo": "6",
         "p-fecha_nacimiento": "1980-05-17", "p-pais_nacimiento": "108",
-        "p-provincia_nacimiento": "03", "p-municipio_nacimiento": "014", "p-nacionalidad": "108",
+        "p-municipio_nacimiento": "03014", "p-nacionalidad": "108",
         "p-tipo_documento": "1", "p-documento": "12345678Z", "p-nivel_estudios": "45",
         "d-via": callejero["mayor"].pk, "d-number": "9", "m-causa": "AO", "m-fecha": "2024-05-01"})
     body = html.unescape(response.content.decode())
@@ -96,7 +96,7 @@ def test_a_stale_form_does_not_overwrite_a_newer_save(callejero, ctx, province, 
     client = client_for(province.clerk_a, HOST_A)
     form = {"nombre": "María", "apellido1": "García", "apellido2": "López", "sexo": "6",
             "fecha_nacimiento": "1980-05-17", "pais_nacimiento": "108",
-            "provincia_nacimiento": "03", "municipio_nacimiento": "014", "nacionalidad": "108",
+            "municipio_nacimiento": "03014", "nacionalidad": "108",
             "tipo_documento": "1", "documento": "12345678Z", "nivel_estudios": "45",
             "fecha": "2024-06-01", "version": maria.version}
     assert client.post(f"/gestion/padron/habitantes/{maria.pk}/modificar/",
@@ -145,7 +145,7 @@ def test_scanned_documents_are_attached_and_downloadable_only_here(callejero, pr
     response = client.post("/gestion/padron/habitantes/alta/", {
         "p-nombre": "Lucía", "p-apellido1": "Ferrer", "p-sexo": "6",
         "p-fecha_nacimiento": "1990-02-03", "p-pais_nacimiento": "108",
-        "p-provincia_nacimiento": "03", "p-municipio_nacimiento": "002",
+        "p-municipio_nacimiento": "03002",
         "p-nacionalidad": "108", "p-tipo_documento": "1", "p-documento": "11111111H",
         "p-nivel_estudios": "45", "d-via": callejero["iglesia"].pk, "d-number": "3",
         "m-causa": "AO", "m-fecha": "2024-05-01", "m-adjuntos": [pdf("escritura.pdf")]})
