@@ -51,6 +51,26 @@ ACCEPTANCE_PDF = (
 )
 
 
+# The demo's people: username, first name, surnames, [(entity slug, role, applications)].
+PEOPLE = [
+    ("secretaria", "Marta", "Boronat Climent",
+     [("alcalali", MembershipRole.USER_ADMIN, ["padron", "registro", "expedientes", "sede",
+                                               "soporte"]),
+      ("agost", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro", "sede",
+                                            "soporte"])]),
+    ("admin.castalla", "Jordi", "Verdú Pastor",
+     [("castalla", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro",
+                                               "expedientes", "sede", "portales",
+                                               "soporte"])]),
+    ("padron.castalla", "Elena", "Sanchis Mora",
+     [("castalla", MembershipRole.CLERK, ["padron"])]),
+    ("admin.benissa", "Pau", "Ivars Ronda",
+     [("benissa", MembershipRole.USER_ADMIN, ["padron", "registro", "sede", "soporte"])]),
+    ("tic.mancomunitat", "Sergio", "Molina Gisbert",
+     [("mancomunitat-alcoia", MembershipRole.USER_ADMIN, ["contabilidad", "soporte"])]),
+]
+
+
 def _cif_for(code5: str) -> str:
     from stdnum.es import cif
 
@@ -193,25 +213,7 @@ def _padron(entities: dict[str, Entity], say) -> None:
 
 @transaction.atomic
 def _memberships(entities: dict[str, Entity], admin: User) -> None:
-    people = [
-        # username, first, last, [(entity slug, role, applications)]
-        ("secretaria", "Marta", "Boronat Climent",
-         [("alcalali", MembershipRole.USER_ADMIN, ["padron", "registro", "expedientes", "sede",
-                                                   "soporte"]),
-          ("agost", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro", "sede",
-                                                "soporte"])]),
-        ("admin.castalla", "Jordi", "Verdú Pastor",
-         [("castalla", MembershipRole.USER_ADMIN, ["padron", "contabilidad", "registro",
-                                                   "expedientes", "sede", "portales",
-                                                   "soporte"])]),
-        ("padron.castalla", "Elena", "Sanchis Mora",
-         [("castalla", MembershipRole.CLERK, ["padron"])]),
-        ("admin.benissa", "Pau", "Ivars Ronda",
-         [("benissa", MembershipRole.USER_ADMIN, ["padron", "registro", "sede", "soporte"])]),
-        ("tic.mancomunitat", "Sergio", "Molina Gisbert",
-         [("mancomunitat-alcoia", MembershipRole.USER_ADMIN, ["contabilidad", "soporte"])]),
-    ]
-    for username, first, last, places in people:
+    for username, first, last, places in PEOPLE:
         user = _user(username, first=first, last=last, email=f"{username}@demo.localhost")
         for slug, role, applications in places:
             entity = entities[slug]

@@ -261,3 +261,18 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError("condition not met in time")
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """`./dev run` on an empty data directory of its own, shared by the tests that use the
+    demo province as a newcomer does (see tests/demo_site.py)."""
+    from tests import demo_site as site
+
+    if os.environ.get("DEMO_SITE_PORT"):
+        # A `./dev run` already serving (while working on the crawl): used, never stopped.
+        yield site.attach(int(os.environ["DEMO_SITE_PORT"]))
+        return
+    running = site.start(tmp_path_factory.mktemp("demo-site"))
+    yield running
+    running.stop()

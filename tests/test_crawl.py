@@ -1,0 +1,152 @@
+"""Every demo user, logged in with their second factor, follows every link their pages offer
+(within their hosts, up to a bound), submits the forms that are safe to submit, and feeds
+every parameter and field malformed values. No response may be a 5xx and no page may show
+a raw identifier.
+
+The crawl runs over HTTP against `./dev run` (the demo province as a newcomer gets it), so
+it sees what users see; it knows no app, so each new app's pages are crawled once a demo
+user can reach them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from tests.crawl import Browser, Crawler, Response, raw_identifiers, shape, visible_text
+
+pytestmark = pytest.mark.slow
+
+PROVINCIAL = "diputacion.localhost"
+
+
+def _command_names() -> set[str]:
+    from django.core.management import get_commands
+
+    return {name for name in get_commands() if "_" in name}
+
+
+def _demo_people() -> dict[str, tuple[str, list[str]]]:
+    """username → (password, hosts) for every demo user, from the demo loader's own list."""
+    from tenants import demo
+
+    people = {"admin": (demo.ADMIN_PASSWORD, [PROVINCIAL]),
+              "soporte": (demo.DEMO_PASSWORD, [PROVINCIAL])}
+    for username, _first, _last, places in demo.PEOPLE:
+        people[username] = (demo.DEMO_PASSWORD,
+                            [f"{slug}.localhost" for slug, _role, _apps in places] + [PROVINCIAL])
+    return people
+
+
+class Session:
+    """One demo user in one browser: logs in on each of their hosts as they would."""
+
+    def __init__(self, site, username: str, password: str) -> None:
+        self.site = site
+        self.username = username
+        self.password = password
+        self.browser = Browser(site.port)
+        self.recovery_codes: list[str] = []
+        self.secret: bytes | None = None
+
+    def login(self, host: str) -> Response:
+        page = self.browser.get(self.site.url(host, "/cuentas/entrar/"))
+        assert page.status == 200, (host, page.status)
+        for _ in range(30):
+            response = self.browser.csrf_post(page, {"username": self.username,
+                                                     "password": self.password})
+            if response.status != 429:
+                break
+            time.sleep(3)  # the login rate limit per IP: a person would wait too
+        assert response.status == 200, (self.username, host, response.status)
+        path = urlsplit(response.url).path
+        if path.endswith("/doble-factor/alta/"):
+            response = self._enrol(response)
+        elif path.endswith("/verificar/"):
+            response = self._verify(response)
+        assert "/cuentas/" not in urlsplit(response.url).path or \
+            "/codigos" in response.url, (self.username, host, response.url)
+        return response
+
+    def _enrol(self, page: Response) -> Response:
+        from django_otp.oath import totp
+
+        match = re.search(rb'class="secret">([A-Z2-7 ]+)<', page.body)
+        assert match, "the enrolment page shows the key under the QR code"
+        import base64
+
+        secret = match.group(1).decode().replace(" ", "")
+        self.secret = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        response = self.browser.csrf_post(page, {"code": f"{totp(self.secret):06d}"})
+        assert response.status == 200
+        self.recovery_codes = [c.text for c in lxml.html.fromstring(response.body)
+                               .xpath("//ul[contains(@class,'codes')]//code")]
+        assert len(self.recovery_codes) == 10, response.text[:2000]
+        link = lxml.html.fromstring(response.body).xpath("//main//a[@class='btn']/@href")
+        return self.browser.get(self.site.url(urlsplit(response.url).netloc.split(":")[0],
+                                              link[0] if link else "/"))
+
+    def _verify(self, page: Response) -> Response:
+        for _ in range(30):
+            response = self.browser.csrf_post(page, {"code": self.recovery_codes.pop()})
+            if response.status != 429:
+                return response
+            time.sleep(3)
+        return response
+
+
+def test_raw_identifier_detection_finds_what_a_person_must_not_read():
+    commands = {"generate_padron", "load_demo"}
+    text = visible_text(b"<html><body><p>Acci\xc3\xb3n: tenants.membership.update</p>"
+                        b"<p>sede.acuse</p><p>Tramit\xc3\xb3: generate_padron</p>"
+                        b"<p>TOTP devices</p><script>var a = 'sede.acuse';</script>"
+                        b"<p>sede.benissa.es, padron_castalla.csv, soporte@diputacion.localhost"
+                        b"</p></body></html>")
+    assert raw_identifiers(text, commands) == [
+        "TOTP devices", "tenants.membership.update", "sede.acuse", "generate_padron"]
+
+
+def test_shape_groups_pages_of_one_kind():
+    assert shape("http://a.localhost:8000/soporte/INC-2026-000012/?page=2") == \
+        shape("http://a.localhost:8000/soporte/INC-2025-000001/?page=9")
+    assert shape("http://a.localhost:8000/gestion/padron/15/") != \
+        shape("http://a.localhost:8000/gestion/padron/15/editar/")
+
+
+def test_every_demo_user_crawls_the_demo_without_a_5xx_or_a_raw_identifier(demo_site):
+    commands = _command_names()
+    people = _demo_people()
+    report = []
+    findings = []
+    for username, (password, hosts) in people.items():
+        began = time.monotonic()
+        session = Session(demo_site, username, password)
+        start = []
+        for host in hosts:
+            landing = session.login(host)
+            start.append(landing.url)
+            start.append(demo_site.url(host, "/"))
+        crawler = Crawler(session.browser, set(hosts), commands, allowed_words=set(people))
+        findings += [(username, f) for f in crawler.run(start)]
+        report.append(f"{username}: {crawler.pages} pages, {session.browser.requests} requests"
+                      f" in {time.monotonic() - began:.0f} s")
+    # The citizen: every entity's portal and sede, anonymous.
+    citizen = Browser(demo_site.port)
+    hosts = {f"{slug}.localhost" for slug in ("alcalali", "agost", "castalla", "benissa",
+                                              "altea", "alcoi", "mancomunitat-alcoia")}
+    began = time.monotonic()
+    crawler = Crawler(citizen, hosts, commands, max_pages=120)
+    findings += [("ciudadano", f) for f in crawler.run(
+        [demo_site.url(h, p) for h in sorted(hosts) for p in ("/", "/sede/")])]
+    report.append(f"ciudadano: {crawler.pages} pages, {citizen.requests} requests"
+                  f" in {time.monotonic() - began:.0f} s")
+    print("\n".join(report))
+    errors = [line for line in demo_site.log_tail(200_000).splitlines()
+              if "Error" in line or "Traceback" in line or line.startswith("  File")]
+    assert not findings, "\n".join(f"{who}: {f}" for who, f in findings[:60]) + \
+        f"\n({len(findings)} findings)\n" + "\n".join(report) + \
+        "\n--- server errors ---\n" + "\n".join(errors[-80:])
