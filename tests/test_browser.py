@@ -111,17 +111,31 @@ def test_clerk_registers_an_alta_and_downloads_the_volante(web_server, browser, 
     page.locator("#id_p-apellido2").fill("Cabrera")
     page.locator("#id_p-sexo").select_option("6")
     page.locator("#id_p-fecha_nacimiento").fill("1988-09-12")
-    page.locator("#id_p-provincia_nacimiento").fill("03")
-    page.locator("#id_p-municipio_nacimiento").fill("041")
+    # Birthplace by name, with the keyboard: the chooser stores the INE code (03041).
+    birthplace = page.get_by_role("combobox", name="Municipio de nacimiento")
+    birthplace.press_sequentially("benissa alic")
+    option = page.get_by_role("option", name="Benissa")
+    option.wait_for()
+    assert birthplace.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    birthplace.press("Enter")
+    assert birthplace.input_value() == "Benissa"
+    assert page.locator("#id_p-municipio_nacimiento_codigo").input_value() == "03041"
     page.locator("#id_p-documento").fill("11111111H")
     page.locator("#id_p-nivel_estudios").select_option("45")
-    page.locator("#id_d-via").select_option(label="Avenida del País Valencià")
+    street = page.get_by_role("combobox", name="Vía")
+    street.press_sequentially("pais val")
+    page.get_by_role("option", name="del País Valencià (Avenida)").wait_for()
+    street.press("ArrowDown")
+    street.press("ArrowUp")
+    street.press("Enter")
+    assert street.input_value() == "del País Valencià (Avenida)"
     page.locator("#id_d-number").fill("7")
     page.locator("#id_m-causa").select_option("AC")
     page.locator("#id_m-fecha").fill("2024-03-04")
     page.get_by_role("button", name="Inscribir").click()
     page.wait_for_url(f"{base}/gestion/padron/habitantes/*/")
     assert "Neus Ivars Cabrera" in page.locator("h1").inner_text()
+    assert "Benissa (Alicante/Alacant)" in page.locator(".pd-facts").inner_text()
     with page.expect_response(lambda r: "/gestion/padron/documentos/" in r.url) as pdf_response:
         page.get_by_role("button", name="Volante de empadronamiento").click()
     response = pdf_response.value
