@@ -451,6 +451,72 @@ def cambiar_domicilio(habitante: Habitante, domicilio: Domicilio, *, fecha: date
     return habitante
 
 
+def cambiar_domicilio_hoja(hoja: HojaPadronal, domicilio: Domicilio, *, fecha: datetime.date,
+                           ctx: Contexto, habitantes: list[int] | None = None,
+                           expected_versions: dict[int, int] | None = None) -> HojaPadronal:
+    """Move a household to another address of the municipality in one operation.
+
+    Everyone inscribed in `hoja` (or the `habitantes` chosen among them) moves to one new
+    hoja at `domicilio`; each person gets their own Movimiento (cambio de domicilio), the
+    end of their residence period and a new one, and an audit record, and the move as a
+    whole is audited on the old hoja. `expected_versions` is the household as the clerk saw
+    it ({pk: version} of every person inscribed in the hoja): if anyone joined, left or was
+    changed since, nothing is done. Everyone is checked before anything is written, and
+    it all happens in one transaction: one person who cannot move stops the whole move.
+    """
+    if fecha > timezone.localdate():
+        raise ValidationError({"fecha": _("La fecha del cambio no puede ser futura.")})
+    ctx.check_adjuntos()
+    if domicilio.pk == hoja.domicilio_id:
+        raise ValidationError({"domicilio": _("La hoja ya está en ese domicilio.")})
+    with transaction.atomic():
+        # Locked in primary-key order, as every other operation locks inhabitants.
+        household = list(Habitante.objects.select_for_update()
+                         .filter(hoja=hoja, is_registered=True).order_by("pk"))
+        if expected_versions is not None and \
+                {h.pk: h.version for h in household} != dict(expected_versions):
+            raise ValidationError(_(
+                "Las personas de la hoja %(number)s o sus datos han cambiado mientras usted "
+                "preparaba el traslado. Recargue la página; no se ha guardado nada.")
+                % {"number": hoja.number}, code="stale")
+        if habitantes is not None:
+            chosen = set(habitantes)
+            if chosen - {h.pk for h in household}:
+                raise ValidationError({"habitantes": _(
+                    "Alguna de las personas elegidas ya no está inscrita en esta hoja.")})
+            household = [h for h in household if h.pk in chosen]
+        if not household:
+            raise ValidationError({"habitantes": _("No hay nadie inscrito en la hoja que "
+                                                   "trasladar.")})
+        periods = {p.habitante_id: p for p in PeriodoResidencia.objects.select_for_update()
+                   .filter(habitante__in=household, hasta__isnull=True)}
+        problems = []
+        for person in household:
+            period = periods.get(person.pk)
+            if period is not None and fecha < period.desde:
+                problems.append(_(
+                    "%(name)s vive en este domicilio desde el %(desde)s: el cambio no puede "
+                    "tener una fecha anterior.")
+                    % {"name": person.full_name, "desde": period.desde.strftime("%d/%m/%Y")})
+        if problems:
+            raise ValidationError({"fecha": problems})
+        nueva = new_hoja(domicilio)
+        for person in household:
+            person.hoja = nueva
+            movimiento = _movimiento(person, causa=Causa.CAMBIO_DOMICILIO, fecha=fecha, ctx=ctx)
+            _close_period(person, movimiento, fecha)
+            _bump(person, ["hoja"])
+            _open_period(person, movimiento, fecha)
+            audit.record("padron.habitante.cambio_domicilio", user=ctx.acting_user,
+                         entity=_entity(), obj=person, subject=person.documento,
+                         detail={"hoja_anterior": hoja.number, "hoja": nueva.number})
+        audit.record("padron.hoja.cambio_domicilio", user=ctx.acting_user, entity=_entity(),
+                     obj=hoja, detail={"hoja_nueva": nueva.number, "domicilio": domicilio.pk,
+                                       "fecha": fecha.isoformat(),
+                                       "nias": [person.nia for person in household]})
+    return nueva
+
+
 def renovar(habitante: Habitante, *, fecha: datetime.date, ctx: Contexto,
             expected_version: int | None = None) -> Habitante:
     """ENCSARP renewal: the inscription is valid for two more years."""

@@ -182,6 +182,35 @@ class CambioDomicilioForm(DomicilioForm, MovimientoForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class CambioDomicilioHojaForm(DomicilioForm, MovimientoForm):
+    """A household's move (padron.actions.cambiar_domicilio_hoja): who moves (everyone
+    inscribed in the hoja, unless the clerk unticks someone), the new address and the
+    operation; `estado` is the household as it was when the page was loaded."""
+
+    habitantes = forms.TypedMultipleChoiceField(
+        label=_("Personas que se trasladan"), coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Cada persona tendrá su propio movimiento de cambio de domicilio."))
+    estado = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, household: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["habitantes"]
+        field.choices = [(h.pk, f"{h.full_name} ({h.fecha_nacimiento_texto})") for h in household]
+        field.initial = [h.pk for h in household]
+        self.fields["estado"].initial = ",".join(
+            f"{h.pk}:{h.version}" for h in sorted(household, key=lambda h: h.pk))
+
+    def clean_estado(self) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        for pair in filter(None, self.cleaned_data["estado"].split(",")):
+            pk, _sep, version = pair.partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("El formulario está incompleto: recargue la "
+                                              "página."))
+            versions[int(pk)] = int(version)
+        return versions
+
+
 class BusquedaForm(forms.Form):
     q = forms.CharField(label=_("Nombre, documento o NIA"), required=False)
     seccion = forms.CharField(label=_("Sección"), required=False)

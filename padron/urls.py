@@ -65,3 +65,10 @@ urlpatterns += [
     path("buscar/codigos/<slug:tabla>/", views_choosers.codigos, name="chooser_codigos"),
     path("buscar/vias/", views_choosers.vias, name="chooser_vias"),
 ]
+
+# A household's cambio de domicilio.
+from padron import views_hogar  # noqa: E402 - appended after the routes above
+
+urlpatterns += [
+    path("hojas/<int:pk>/domicilio/", views_hogar.cambio_domicilio_hoja, name="hoja_domicilio"),
+]
