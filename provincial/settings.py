@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "provincial.security.SecurityHeadersMiddleware",
     "provincial.audit.AuditContextMiddleware",
+    # A service's pages only where the entity adheres to it (tenants.availability).
+    "tenants.middleware.ServiceAvailabilityMiddleware",
     "tenants.middleware.BackofficeAccessMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

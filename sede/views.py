@@ -1,10 +1,12 @@
-"""Public pages of the sede: home, procedures, calendar, tablón and CSV verification."""
+"""Public pages of the sede: home, procedures, calendar, tablón and CSV verification.
+
+Which of them an entity serves is declared in SedeConfig.ready (tenants.availability).
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime
-import functools
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -34,19 +36,6 @@ def page(request: HttpRequest, template: str, context: dict, *, status: int = 20
     return render(request, template, {"sede_now": timezone.localtime(),
                                       "sede_ciudadano": identificacion.current(request),
                                       **context}, status=status)
-
-
-def requires_sede(view):
-    """Pages other than the home and the verification exist only where the entity has
-    the sede service."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not access.sede_enabled(request):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _search(queryset, request: HttpRequest, fields: tuple[str, ...]):
@@ -83,7 +72,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 def procedimiento_list(request: HttpRequest) -> HttpResponse:
     queryset = Procedimiento.objects.filter(is_active=True).only(
         "code", "name", "description", "plazo_resolucion", "organo", "tipo_formulario")
@@ -93,14 +81,12 @@ def procedimiento_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 def procedimiento_detail(request: HttpRequest, code: str) -> HttpResponse:
     return page(request, "sede/procedimiento_detail.html",
                   {"procedimiento": access.get_procedimiento(code)})
 
 
 @require_GET
-@requires_sede
 def calendario_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
@@ -126,7 +112,6 @@ def calendario_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 def tablon(request: HttpRequest) -> HttpResponse:
     queryset = Edicto.objects.published().defer("body")
     form, q, queryset = _search(queryset, request, ("title", "body", "organo"))
@@ -136,7 +121,6 @@ def tablon(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 def tablon_archivo(request: HttpRequest) -> HttpResponse:
     queryset = Edicto.objects.archived().defer("body").order_by("-publish_until", "-pk")
     form, q, queryset = _search(queryset, request, ("title", "body", "organo"))
@@ -146,14 +130,12 @@ def tablon_archivo(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 def edicto_detail(request: HttpRequest, pk: int) -> HttpResponse:
     edicto = access.get_public_edicto(pk)
     return page(request, "sede/edicto_detail.html", {"edicto": edicto})
 
 
 @require_GET
-@requires_sede
 def edicto_documento(request: HttpRequest, pk: int) -> HttpResponse:
     return edicto_pdf_response(access.get_public_edicto(pk))
 
@@ -168,7 +150,6 @@ def edicto_pdf_response(edicto: Edicto) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 def edicto_diligencia(request: HttpRequest, pk: int) -> HttpResponse:
     edicto = access.get_public_edicto(pk)
     if not edicto.has_ended():

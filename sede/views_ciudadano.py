@@ -24,7 +24,7 @@ from registro import services as registro
 from sede import access, actions, conf, identificacion
 from sede.forms import DevelopmentIdentificationForm, InstanciaForm
 from sede.identificacion import IdentificationError, ciudadano_required
-from sede.views import _document_response, page, requires_sede
+from sede.views import _document_response, page
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_GET
-@requires_sede
 def identificacion_view(request: HttpRequest) -> HttpResponse:
     backends = identificacion.enabled_backends()
     forms = {b.code: DevelopmentIdentificationForm() for b in backends if b.interactive}
@@ -51,7 +50,6 @@ def identificacion_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires_sede
 @rate_limit("sede-identificacion", limit=20, seconds=60, methods=("GET", "POST"))
 @never_cache
 def identificar(request: HttpRequest, method: str) -> HttpResponse:
@@ -101,7 +99,6 @@ def _too_many_submissions(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires_sede
 @ciudadano_required
 def instancia(request: HttpRequest, code: str | None = None) -> HttpResponse:
     procedimiento = access.get_procedimiento(code) if code else None
@@ -120,7 +117,6 @@ def instancia(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires_sede
 @ciudadano_required
 def confirmar(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     presentacion = actions.get_presentacion(request.ciudadano, key)
@@ -151,7 +147,6 @@ def confirmar(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 @ciudadano_required
 def carpeta(request: HttpRequest) -> HttpResponse:
     ciudadano = request.ciudadano
@@ -172,7 +167,6 @@ def _has_padron(request: HttpRequest) -> bool:
 
 
 @require_GET
-@requires_sede
 @ciudadano_required
 def presentacion(request: HttpRequest, pk: int) -> HttpResponse:
     asiento = access.get_asiento_for(request.ciudadano, pk)
@@ -182,7 +176,6 @@ def presentacion(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 @ciudadano_required
 def justificante(request: HttpRequest, pk: int) -> HttpResponse:
     asiento = access.get_asiento_for(request.ciudadano, pk)
@@ -193,7 +186,6 @@ def justificante(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires_sede
 @ciudadano_required
 def volante(request: HttpRequest) -> HttpResponse:
     """Issue the citizen's own volante de empadronamiento on the spot."""
@@ -220,7 +212,6 @@ def volante(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@requires_sede
 @ciudadano_required
 def volante_descarga(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.get_volante_for(request.ciudadano, pk)

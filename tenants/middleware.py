@@ -1,4 +1,6 @@
-"""One place that guards every back-office URL of an entity.
+"""The two guards of an entity's host: which services' pages it serves at all
+(ServiceAvailabilityMiddleware, from tenants.availability), and who enters its back
+office (BackofficeAccessMiddleware).
 
 Under an entity's host, any view in the "gestion" namespace requires a logged-in user
 with an active membership in that entity (otherwise 404, as if the page did not exist);
@@ -10,11 +12,38 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from tenants import sections
-from tenants.access import current_membership, usable_applications
+from tenants import availability, sections
+from tenants.access import adhered_applications, current_membership, usable_applications
+
+
+class ServiceAvailabilityMiddleware:
+    """A service's pages (public, back office, API) answer only where the entity adheres
+    to a service that includes their application: elsewhere a 404 that says so, the same
+    for everyone (which services an entity adheres to is public)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        tenant = getattr(request, "tenant", None)
+        if match is None or tenant is None or tenant.is_diputacion:
+            return None
+        required = availability.required_applications(match, view_func)
+        if required is None or required & adhered_applications(request):
+            return None
+        message = _("Este servicio no está disponible en esta entidad.")
+        if match.namespaces and match.namespaces[0] == "api":
+            return JsonResponse({"detail": message}, status=404)
+        return render(request, "tenants/service_unavailable.html", {"message": message},
+                      status=404)
 
 
 class BackofficeAccessMiddleware:

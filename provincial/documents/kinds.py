@@ -49,6 +49,12 @@ def codes_for(application: str) -> list[str]:
     return [kind.code for kind in _registry.values() if kind.application == application]
 
 
+def issuing_applications() -> set[str]:
+    """Applications that issue some kind of document: an entity adhered to one of them
+    must offer CSV verification at its sede (art. 27.3.b Ley 39/2015)."""
+    return {kind.application for kind in _registry.values()}
+
+
 # The documents of the padrón (art. 16 LBRL, art. 53 and 61 RPDTEL).
 VOLANTE_INDIVIDUAL = register("volante_individual", application="padron",
                               label=_("Volante de empadronamiento"))

@@ -45,15 +45,30 @@ def test_home_shows_entity_and_official_madrid_time(province):
         assert f'href="{link}"' in body
 
 
-def test_entity_without_the_sede_service_only_verifies(province):
-    response, body = get(HOST_C, "/sede/")
+def test_entity_with_the_padron_but_without_the_sede_service_only_verifies(province):
+    from tenants.choices import AdhesionState
+    from tenants.models import Adhesion
+
+    # Its padrón certificates point to /sede/verificar/, so that page (and the home that
+    # links to it) stay; nothing else of the sede does.
+    Adhesion.objects.filter(entity=province.a, service__code="eadmin").update(
+        state=AdhesionState.WITHDRAWN)
+    response, body = get(HOST_A, "/sede/")
     assert response.status_code == 200
     assert 'href="/sede/verificar/"' in body
     assert 'href="/sede/instancia-general/"' not in body
     for path in ("/sede/procedimientos/", "/sede/tablon/", "/sede/calendario/",
                  "/sede/instancia-general/", "/sede/carpeta/"):
-        assert get(HOST_C, path)[0].status_code == 404, path
-    assert get(HOST_C, "/sede/verificar/")[0].status_code == 200
+        assert get(HOST_A, path)[0].status_code == 404, path
+    assert get(HOST_A, "/sede/verificar/")[0].status_code == 200
+
+
+def test_entity_without_any_service_that_issues_documents_has_no_sede(province):
+    # Entity C adheres only to soporte.
+    for path in ("/sede/", "/sede/verificar/", "/sede/tablon/"):
+        response, body = get(HOST_C, path)
+        assert response.status_code == 404, path
+        assert "Este servicio no está disponible en esta entidad." in body
 
 
 def _procedimiento(code: str, name: str, **extra) -> Procedimiento:
