@@ -40,6 +40,7 @@ from padron import views_ine  # noqa: E402 - appended after the routes above
 urlpatterns += [
     path("ine/", views_ine.ficheros, name="ine"),
     path("ine/generar/", views_ine.generar, name="ine_generar"),
+    path("ine/<int:pk>/", views_ine.detalle, name="ine_detalle"),
     path("ine/<int:pk>/descargar/", views_ine.descargar, name="ine_descargar"),
     path("ine/<int:pk>/estado/", views_ine.estado, name="ine_estado"),
 ]

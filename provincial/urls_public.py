@@ -29,6 +29,10 @@ urlpatterns = [
     ], "trabajos"))),
     path("soporte/", include("soporte.urls_provincial")),
     path("intercambio-ine/", views_ine.ine_provincial, name="ine_provincial"),
+    path("intercambio-ine/generar/", views_ine.ine_lanzar, name="ine_lanzar"),
+    path("intercambio-ine/trabajos/<int:pk>/", views_ine.ine_trabajo, name="ine_trabajo"),
+    path("intercambio-ine/trabajos/<int:pk>/fichero/", views_ine.ine_trabajo_fichero,
+         name="ine_trabajo_fichero"),
 ]
 
 # A malformed query or form value (provincial.params.InvalidParameter): 400 with its message.

@@ -37,10 +37,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -465,10 +467,14 @@ GENERATORS: dict[str, tuple[str, Callable[..., FicheroINE]]] = {
 
 
 def summary(fichero: FicheroINE) -> dict[str, Any]:
+    """The job's result; `url` is the page where the clerk checks the file before sending it
+    (the job page links it)."""
     return {"fichero": fichero.pk, "kind": fichero.kind, "state": fichero.state,
             "records": fichero.records, "file": fichero.name, "sha256": fichero.sha256,
             "period_end": fichero.period_end.isoformat() if fichero.period_end else None,
-            "fecha": fichero.fecha.isoformat() if fichero.fecha else None}
+            "fecha": fichero.fecha.isoformat() if fichero.fecha else None,
+            "url": reverse("gestion:padron:ine_detalle", args=[fichero.pk],
+                           urlconf=settings.ROOT_URLCONF)}
 
 
 @registry.register(JOB_KIND, label=gettext_lazy("Fichero para el INE"), queue="intercambios")

@@ -83,3 +83,21 @@ def persona(**overrides) -> dict:
 @pytest.fixture
 def ctx(province):
     return actions.Contexto(acting_user=province.clerk_a, documentos="Contrato de alquiler")
+
+
+@pytest.fixture
+def enero(callejero, ctx):
+    """January 2024 in entity A: two altas, a cambio de domicilio and a modificación; one
+    alta of February that a January file must not carry (INE exchange tests)."""
+    from tests.padron.test_operaciones import alta
+
+    D = datetime.date
+    maria = alta(callejero, ctx, fecha=D(2024, 1, 10))
+    pau = alta(callejero, ctx, fecha=D(2024, 1, 15), number=7, nombre="Pau", sexo="1",
+               documento="87654321X")
+    nuevo = actions.domicilio_for(via=callejero["mayor"], number=12, date=D(2024, 1, 20))
+    actions.cambiar_domicilio(maria, nuevo, fecha=D(2024, 1, 20), ctx=ctx)
+    actions.modificar_datos(pau, {"nombre": "Pablo"}, fecha=D(2024, 1, 25), ctx=ctx)
+    febrero = alta(callejero, ctx, fecha=D(2024, 2, 5), number=9, nombre="Eva",
+                   documento="11111111H")
+    return {"maria": maria, "pau": pau, "febrero": febrero}

@@ -37,21 +37,6 @@ def contenido(fichero: FicheroINE) -> bytes:
         return handle.read()
 
 
-@pytest.fixture
-def enero(callejero, ctx):
-    """January 2024: two altas, a cambio de domicilio and a modificación; one alta of
-    February that a January file must not carry."""
-    maria = alta(callejero, ctx, fecha=D(2024, 1, 10))
-    pau = alta(callejero, ctx, fecha=D(2024, 1, 15), number=7, nombre="Pau", sexo="1",
-               documento="87654321X")
-    nuevo = actions.domicilio_for(via=callejero["mayor"], number=12, date=D(2024, 1, 20))
-    actions.cambiar_domicilio(maria, nuevo, fecha=D(2024, 1, 20), ctx=ctx)
-    actions.modificar_datos(pau, {"nombre": "Pablo"}, fecha=D(2024, 1, 25), ctx=ctx)
-    febrero = alta(callejero, ctx, fecha=D(2024, 2, 5), number=9, nombre="Eva",
-                   documento="11111111H")
-    return {"maria": maria, "pau": pau, "febrero": febrero}
-
-
 def test_variations_file_holds_exactly_the_operations_of_the_period(enero, province):
     fichero = intercambio.generar_variaciones(ENERO, acting_user=province.clerk_a)
     records = leer(fichero)
@@ -242,15 +227,16 @@ def test_provincial_launch_enqueues_one_job_per_padron_entity_once(province, cli
     assert "Ajuntament d&#x27;Agost" in page
     assert "Ajuntament de Castalla" in page
     assert "Ajuntament d&#x27;Alcoi" not in page  # not adhered to the padrón
-    assert client.post("/intercambio-ine/", {"mes": "2024-01"}).status_code == 302
+    confirm = {"mes": "2024-01", "confirmar": "si"}
+    assert client.post("/intercambio-ine/generar/", confirm).status_code == 302
     launched = Job.objects.filter(kind=intercambio.JOB_KIND)
     assert sorted((job.entity.slug, job.queue, job.payload["period_end"]) for job in launched) == [
         ("agost", "intercambios", "2024-01-31"), ("castalla", "intercambios", "2024-01-31")]
-    client.post("/intercambio-ine/", {"mes": "2024-01"})
+    client.post("/intercambio-ine/generar/", confirm)
     assert launched.count() == 2  # not launched twice
     for user in (province.clerk_a, province.support_agent):
         assert client_for(user, HOST_PROVINCIAL).post(
-            "/intercambio-ine/", {"mes": "2024-02"}).status_code == 404
+            "/intercambio-ine/generar/", {"mes": "2024-02", "confirmar": "si"}).status_code == 404
     assert launched.count() == 2
 
 
@@ -371,7 +357,7 @@ def committed_padron(province, django_db_blocker):
 def test_a_real_worker_processes_the_month_of_each_entity_in_its_own_schema(
         province, celery_worker_process, committed_padron, client_for):
     response = client_for(province.provincial_admin, HOST_PROVINCIAL).post(
-        "/intercambio-ine/", {"mes": "2024-01"})
+        "/intercambio-ine/generar/", {"mes": "2024-01", "confirmar": "si"})
     assert response.status_code == 302
     launched = {job.entity.slug: job for job in Job.objects.filter(
         kind=intercambio.JOB_KIND, payload__period_end="2024-01-31")}
