@@ -122,6 +122,42 @@ class InteresadoForm(forms.Form):
     direccion = forms.CharField(label=_("Dirección"), max_length=160, required=False)
 
 
+class ConsultaPadronForm(forms.Form):
+    """A document to look up in the padrón: a DNI or NIE with its check letter (a NIE
+    typed as NIF is read as a NIE), or a passport number."""
+
+    tipo_documento = forms.ChoiceField(label=_("Documento"), choices=[
+        (TipoDocumento.NIF, TipoDocumento.NIF.label), (TipoDocumento.NIE, TipoDocumento.NIE.label),
+        (TipoDocumento.PASAPORTE, TipoDocumento.PASAPORTE.label)],
+        error_messages={"invalid_choice": _("En el padrón se busca por DNI, NIE o pasaporte.")})
+    documento = forms.CharField(label=_("Número de documento"), max_length=20,
+                                error_messages={"required": _("Escriba el número de documento "
+                                                              "para buscarlo en el padrón.")})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from padron.actions import normalize_document
+        from padron.choices import TipoDocumento as TipoPadron
+
+        data = super().clean()
+        tipo, documento = data.get("tipo_documento"), data.get("documento")
+        if not (tipo and documento):
+            return data
+        compact = "".join(ch for ch in documento.upper() if ch.isalnum())
+        padron_tipo = {TipoDocumento.NIE: TipoPadron.TARJETA_EXTRANJERO,
+                       TipoDocumento.PASAPORTE: TipoPadron.PASAPORTE}.get(tipo, TipoPadron.DNI)
+        if tipo == TipoDocumento.NIF and compact[:1] in ("X", "Y", "Z"):
+            padron_tipo = TipoPadron.TARJETA_EXTRANJERO
+        try:
+            data["documento"] = normalize_document(padron_tipo, documento)
+        except ValidationError as exc:
+            self.add_error("documento", exc.message_dict["documento"])
+            return data
+        data["tipo_padron"] = padron_tipo
+        return data
+
+
 class RepresentanteForm(InteresadoForm):
     """Optional: left empty when the interesado acts on their own behalf."""
 

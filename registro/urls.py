@@ -1,13 +1,14 @@
 from django.urls import path
 
 from provincial.documents.views import download as download_document
-from registro import views, views_sir
+from registro import views, views_padron, views_sir
 
 app_name = "registro"
 urlpatterns = [
     path("", views.home, name="home"),
     path("asientos/", views.lista, name="lista"),
     path("asientos/nuevo/<slug:libro_code>/", views.nuevo, name="nuevo"),
+    path("consulta-padron/", views_padron.consulta_padron, name="consulta_padron"),
     path("asientos/<int:pk>/", views.detalle, name="detalle"),
     path("asientos/<int:pk>/anexos/<int:anexo_pk>/", views.anexo, name="anexo"),
     path("asientos/<int:pk>/justificante/", views.justificante, name="justificante"),

@@ -69,7 +69,14 @@ def nuevo(request: HttpRequest, libro_code: str) -> HttpResponse:
     if libro_code not in ("entrada", "salida"):
         raise Http404
     libro_code = Libro.ENTRADA if libro_code == "entrada" else Libro.SALIDA
-    if request.method == "POST":
+    from registro import views_padron
+    from registro.access import may_consult_padron
+
+    if request.method == "POST" and "buscar_padron" in request.POST:
+        # "Buscar en el padrón" without JavaScript: the same page, the person filled in.
+        form, interesado, representante = views_padron.forms_filled_from_padron(request,
+                                                                                libro_code)
+    elif request.method == "POST":
         form = AsientoForm(request.POST, request.FILES, libro=libro_code)
         interesado = InteresadoForm(request.POST, prefix="int")
         representante = RepresentanteForm(request.POST, prefix="rep")
@@ -102,7 +109,8 @@ def nuevo(request: HttpRequest, libro_code: str) -> HttpResponse:
         representante = RepresentanteForm(prefix="rep")
     return render(request, "registro/nuevo.html", {
         "form": form, "interesado": interesado, "representante": representante,
-        "libro": libro_code, "libro_label": Libro(libro_code).label})
+        "libro": libro_code, "libro_label": Libro(libro_code).label,
+        "puede_consultar_padron": may_consult_padron(request)})
 
 
 def detalle(request: HttpRequest, pk: int) -> HttpResponse:
