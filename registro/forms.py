@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from provincial.collation import SpanishOrder
 from registro.choices import (
     Canal,
     EstadoAsiento,
@@ -13,6 +14,9 @@ from registro.choices import (
     TipoPersona,
 )
 from registro.models import Festivo, IntercambioRecibido, UnidadOrganica, dir3_validator
+
+# Units in Spanish alphabetical order ("Área de Urbanismo" among the A's).
+UNIDAD_ORDER = (SpanishOrder("nombre"), "nombre", "pk")
 
 
 class DateInput(forms.DateInput):
@@ -61,7 +65,7 @@ class BusquedaForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unidad"].queryset = UnidadOrganica.objects.order_by("nombre")
+        self.fields["unidad"].queryset = UnidadOrganica.objects.order_by(*UNIDAD_ORDER)
 
     def clean(self):
         data = super().clean()
@@ -71,7 +75,7 @@ class BusquedaForm(forms.Form):
 
 
 def _unidades():
-    return UnidadOrganica.objects.filter(activa=True).order_by("nombre")
+    return UnidadOrganica.objects.filter(activa=True).order_by(*UNIDAD_ORDER)
 
 
 class AsientoForm(forms.Form):
@@ -191,7 +195,7 @@ class UnidadForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        padres = UnidadOrganica.objects.order_by("nombre")
+        padres = UnidadOrganica.objects.order_by(*UNIDAD_ORDER)
         if self.instance.pk:
             padres = padres.exclude(pk=self.instance.pk)
         self.fields["padre"].queryset = padres

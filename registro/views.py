@@ -21,6 +21,7 @@ from registro import calendario, libro, queries, services
 from registro.access import get_anexo_for, get_asiento_for, get_festivo_for, get_unidad_for
 from registro.choices import EstadoIntercambio, Libro
 from registro.forms import (
+    UNIDAD_ORDER,
     AnularForm,
     AsientoForm,
     BusquedaForm,
@@ -198,7 +199,7 @@ def unidades(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "registro/unidades.html", {
         "form": form, "editing": instance,
         "unidades": UnidadOrganica.objects.select_related("padre")
-        .annotate(n=Count("asientos")).order_by("nombre")})
+        .annotate(n=Count("asientos")).order_by(*UNIDAD_ORDER)})
 
 
 def festivos(request: HttpRequest) -> HttpResponse:
