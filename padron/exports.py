@@ -481,7 +481,8 @@ class _Counter:
 # --- the job ---------------------------------------------------------------------------
 
 
-@registry.register(JOB_KIND, label=gettext_lazy("Exportación de habitantes"), queue="default")
+@registry.register(JOB_KIND, label=gettext_lazy("Exportación de habitantes"), application="padron",
+                   queue="default")
 def export_job(context: JobContext) -> dict[str, Any]:
     """Write the export file of a long list and attach it to the job.
 

@@ -16,7 +16,8 @@ from provincial import audit
 from provincial.jobs import JobContext, apply_once, registry
 
 
-@registry.register("provincial.diagnostic", label=_("Comprobación del sistema de trabajos"))
+@registry.register("provincial.diagnostic", label=_("Comprobación del sistema de trabajos"),
+                   application=None)
 def diagnostic(context: JobContext) -> dict:
     """Report the schema the job ran in, as the database itself sees it.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -45,20 +46,34 @@ class JobKind:
     label: str
     handler: Callable[[JobContext], dict[str, Any] | None]
     queue: str = "default"
+    # The application (tenants.choices.Application) whose users see these jobs of their
+    # entity; None for the entity's administrative work, seen by its user administrators.
+    application: str | None = None
 
 
 class JobRegistry:
     def __init__(self) -> None:
         self._kinds: dict[str, JobKind] = {}
 
-    def register(self, code: str, *, label: str, queue: str = "default"):
-        """Decorator: `@registry.register("x.y", label=_("…"), queue="intercambios")`."""
+    def register(self, code: str, *, label: str, application: str | None,
+                 queue: str = "default"):
+        """Decorator: `@registry.register("x.y", label=_("…"), application="padron",
+        queue="intercambios")`. Every kind names its application (or None): it decides who
+        sees its jobs (tenants.access.entity_jobs)."""
+        from tenants.choices import Application
+
+        if application is not None and application not in Application.values:
+            raise ImproperlyConfigured(f"job kind {code}: unknown application {application!r}")
 
         def decorator(handler):
-            self._kinds[code] = JobKind(code=code, label=label, handler=handler, queue=queue)
+            self._kinds[code] = JobKind(code=code, label=label, handler=handler, queue=queue,
+                                        application=application)
             return handler
 
         return decorator
+
+    def all(self) -> list[JobKind]:
+        return list(self._kinds.values())
 
     def get(self, code: str) -> JobKind | None:
         return self._kinds.get(code)

@@ -14,7 +14,8 @@ from registro.services import RegistroError
 RECIBIR_SIR = "registro.sir.recibir"
 
 
-@registry.register(RECIBIR_SIR, label=_("Recepción de intercambios SIR"), queue="intercambios")
+@registry.register(RECIBIR_SIR, label=_("Recepción de intercambios SIR"), application="registro",
+                   queue="intercambios")
 def recibir_sir(ctx: JobContext) -> dict[str, Any]:
     """Empty the SIR transport's inbox of the job's entity into the bandeja.
 

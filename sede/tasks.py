@@ -15,7 +15,7 @@ from provincial.jobs import JobContext, TemporaryJobError, apply_once, registry
 ACUSE_JOB = "sede.acuse"
 
 
-@registry.register(ACUSE_JOB, label=gettext_lazy("Acuse de recibo de la sede"))
+@registry.register(ACUSE_JOB, label=gettext_lazy("Acuse de recibo de la sede"), application="sede")
 def send_acuse(context: JobContext) -> dict:
     """E-mail the citizen the acknowledgement of a submission at the sede, with the
     justificante attached; sent once per asiento even if the job runs twice."""

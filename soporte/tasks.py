@@ -80,7 +80,8 @@ def build_message(evento, user, audience: str) -> EmailMessage:
                  "Auto-Submitted": "auto-generated"})
 
 
-@registry.register("soporte.notificar", label=gettext_lazy("Aviso por correo de una incidencia"))
+@registry.register("soporte.notificar", label=gettext_lazy("Aviso por correo de una incidencia"),
+                   application="soporte")
 def notificar(context: JobContext) -> dict:
     """E-mail the reporter and the assignee about one public change of an incident.
 

@@ -5,8 +5,10 @@ A missing object and another entity's object give the same 404.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from provincial.jobs import registry
 from provincial.models import Job
 from tenants.actions import entity_applications
 from tenants.models import Entity, Membership
@@ -55,8 +57,26 @@ def get_membership_for(request: HttpRequest, pk: int) -> Membership:
         raise Http404 from exc
 
 
-def entity_jobs(request: HttpRequest):
-    return Job.objects.for_entity(request.tenant)
+def entity_jobs(request: HttpRequest) -> QuerySet[Job]:
+    """The jobs of the request's entity this member may see.
+
+    A job belongs to the application its kind names (`jobs.registry.register(...,
+    application=)`): members see the jobs of the applications usable to them. User
+    administrators also see the entity's administrative jobs (kinds with no application,
+    such as backups) and jobs of kinds no longer registered, but, like everyone, not the
+    jobs of an application they do not hold: managing users grants no access to the
+    padrón's exports. Non-members see nothing.
+    """
+    membership = current_membership(request)
+    jobs = Job.objects.for_entity(request.tenant)
+    if membership is None:
+        return jobs.none()
+    usable = usable_applications(request)
+    kinds = registry.all()
+    if membership.is_user_admin:
+        return jobs.exclude(kind__in=[kind.code for kind in kinds
+                                      if kind.application and kind.application not in usable])
+    return jobs.filter(kind__in=[kind.code for kind in kinds if kind.application in usable])
 
 
 def get_job_for(request: HttpRequest, pk: int) -> Job:

@@ -20,7 +20,7 @@ from tenants.models import Communication, Delivery
 
 
 @registry.register("tenants.refill_spares", label=gettext_lazy("Preparar esquemas de reserva"),
-                   queue="provision")
+                   application=None, queue="provision")
 def refill_spares_job(context: JobContext) -> dict:
     """Clone the template schema until the spare pool is full."""
     made = provisioning.refill_spares()
@@ -34,7 +34,7 @@ def refill_spare_schemas() -> int:
 
 
 @registry.register("tenants.backup_entity", label=gettext_lazy("Copia de seguridad de la entidad"),
-                   queue="provision")
+                   application=None, queue="provision")
 def backup_entity_job(context: JobContext) -> dict:
     """Write the entity's backup to BACKUP_DIR and keep the newest BACKUP_KEEP of them."""
     from tenants import backup
@@ -75,7 +75,7 @@ def purge_login_handoffs() -> int:
 
 
 @registry.register("tenants.send_communication",
-                   label=gettext_lazy("Envío a la lista de distribución"))
+                   label=gettext_lazy("Envío a la lista de distribución"), application=None)
 def send_communication_job(context: JobContext) -> dict:
     """Send a communication to each pending recipient over one SMTP session.
 

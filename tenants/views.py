@@ -18,11 +18,11 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from provincial import audit
-from provincial.models import Job
 from tenants import actions
 from tenants.access import (
     adhered_applications,
     current_membership,
+    entity_jobs,
     get_membership_for,
     usable_applications,
     user_entities,
@@ -73,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "population": tenant.population(),
         "adhesions": adhesions,
         "my_applications": [Application(code).label for code in Application.values if code in usable],
-        "recent_jobs": Job.objects.for_entity(tenant).order_by("-created_at")[:5],
+        "recent_jobs": entity_jobs(request).order_by("-created_at")[:5],
         "member_count": Membership.objects.filter(entity=tenant, is_active=True).count()
         if membership.is_user_admin else None,
     }

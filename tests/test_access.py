@@ -33,7 +33,7 @@ def test_clerk_of_a_gets_404_on_every_backoffice_page_of_b(province, client_for,
 
 
 def test_clerk_of_a_cannot_see_a_job_of_b_even_by_id(province, client_for):
-    job = Job.objects.create(kind="provincial.diagnostic", entity=province.b)
+    job = Job.objects.create(kind="padron.exportar", entity=province.b)
     for host in (HOST_A, HOST_B):
         assert client_for(province.clerk_a, host).get(f"/gestion/trabajos/{job.pk}/").status_code == 404
         assert client_for(province.clerk_a, host).get(
@@ -198,13 +198,13 @@ def test_api_requires_membership_for_session_and_token(province, client_for):
 
 
 def test_api_lists_only_the_jobs_of_the_host_entity(province, client_for):
-    mine = Job.objects.create(kind="provincial.diagnostic", entity=province.a)
-    theirs = Job.objects.create(kind="provincial.diagnostic", entity=province.b)
-    data = client_for(province.shared_official, HOST_A).get("/api/v1/trabajos/").json()
+    mine = Job.objects.create(kind="padron.exportar", entity=province.a)
+    theirs = Job.objects.create(kind="padron.exportar", entity=province.b)
+    data = client_for(province.clerk_a, HOST_A).get("/api/v1/trabajos/").json()
     ids = [row["id"] for row in data["results"]]
     assert mine.pk in ids
     assert theirs.pk not in ids
-    assert client_for(province.shared_official, HOST_A).get(
+    assert client_for(province.clerk_a, HOST_A).get(
         f"/api/v1/trabajos/{theirs.pk}/").status_code == 404
 
 

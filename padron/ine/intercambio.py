@@ -477,7 +477,8 @@ def summary(fichero: FicheroINE) -> dict[str, Any]:
                            urlconf=settings.ROOT_URLCONF)}
 
 
-@registry.register(JOB_KIND, label=gettext_lazy("Fichero para el INE"), queue="intercambios")
+@registry.register(JOB_KIND, label=gettext_lazy("Fichero para el INE"), application="padron",
+                   queue="intercambios")
 def generar_job(context: JobContext) -> dict[str, Any]:
     """Generate an INE file in the job's entity, attach it to the job and hand it to the
     transport. Payload: {"kind": "variaciones", "period_end": "AAAA-MM-DD"} or

@@ -612,7 +612,7 @@ def summary(retorno: RetornoINE) -> dict[str, Any]:
 
 
 @registry.register(JOB_KIND, label=gettext_lazy("Carga de un fichero devuelto por el INE"),
-                   queue="intercambios")
+                   application="padron", queue="intercambios")
 def cargar_job(context: JobContext) -> dict[str, Any]:
     """Load the job's input file as a returned file of payload["kind"] in the job's entity.
     A re-run of the same job (worker killed after the commit) returns the first load; a

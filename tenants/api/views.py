@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from provincial.models import Job
+from tenants.access import entity_jobs
 from tenants.api.serializers import EntitySerializer, JobSerializer, MembershipSerializer
 from tenants.models import Entity, Membership
 
@@ -40,4 +41,4 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     queryset = Job.objects.none()  # for the schema; get_queryset scopes every request
 
     def get_queryset(self):
-        return Job.objects.for_entity(self.request.tenant).order_by("-created_at")
+        return entity_jobs(self.request).order_by("-created_at")
