@@ -3,12 +3,17 @@
 `provincial.uploads.detect` recognises the common signatures; this module tells apart
 the ZIP-based office formats (ODF, OOXML) and adds TIFF, RTF and plain text. The name's
 extension must agree with the content, so a text file renamed «.pdf» is refused.
+
+`admitir` is the one rule for a file someone attaches (the sede applies it when the
+citizen fills the form, so the registro's `comprobar` at confirmation never disagrees):
+admitted by content, and named with an extension of that format.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -98,20 +103,64 @@ def detectar(contenido: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Admitido:
+    nombre: str  # ends with an extension of `formato`
+    formato: Formato
+
+
+def _announced(nombre: str) -> Formato | None:
+    extension = nombre.rsplit(".", 1)[-1].lower() if "." in nombre else ""
+    return next((f for f in FORMATOS.values() if extension in f.extensiones), None)
+
+
+def etiquetas(admitidos: Iterable[str] | None = None) -> str:
+    """«PDF, XML, …» of the admitted codes (all of FORMATOS by default), in catalogue order."""
+    codes = set(FORMATOS if admitidos is None else admitidos)
+    return ", ".join(f.etiqueta for f in FORMATOS.values() if f.codigo in codes)
+
+
+def admitir(nombre: str, contenido: bytes, *, admitidos: Iterable[str] | None = None,
+            max_length: int = 200) -> Admitido:
+    """The one rule for an attached file. Its content must be one of the `admitidos`
+    formats (codes of FORMATOS; all of them by default). Its name must not announce
+    another format («foto.pdf» holding a PNG is refused); a name with no extension, or
+    with one that names no format, gets the extension of its content («documento» →
+    «documento.pdf»), shortened to `max_length` if need be. FormatoNoAdmitido with a
+    Spanish message otherwise."""
+    codes = set(FORMATOS if admitidos is None else admitidos)
+    anunciado = _announced(nombre)
+    detectado = detectar(contenido)
+    if anunciado is not None and anunciado.codigo == "txt" and detectado == "xml":
+        detectado = "txt"  # an XML document is text too: «datos.txt» may hold one
+    if detectado is None or detectado not in codes:
+        if anunciado is not None and anunciado.codigo in codes:
+            raise FormatoNoAdmitido(
+                _("«%(name)s» no es un fichero %(format)s válido: su contenido no corresponde "
+                  "a ese formato (se comprueba el contenido, no la extensión).")
+                % {"name": nombre, "format": anunciado.etiqueta})
+        raise FormatoNoAdmitido(
+            _("«%(name)s»: formato no admitido. Se admiten %(formats)s (se comprueba el "
+              "contenido del fichero, no su nombre).")
+            % {"name": nombre, "formats": etiquetas(codes)})
+    formato = FORMATOS[detectado]
+    if anunciado is not None and anunciado.codigo != formato.codigo:
+        raise FormatoNoAdmitido(
+            _("«%(name)s» no es un fichero %(announced)s válido: su contenido es %(format)s "
+              "(se comprueba el contenido, no la extensión).")
+            % {"name": nombre, "announced": anunciado.etiqueta, "format": formato.etiqueta})
+    if anunciado is None:
+        suffix = f".{formato.extensiones[0]}"
+        nombre = nombre[:max_length - len(suffix)] + suffix
+    return Admitido(nombre=nombre, formato=formato)
+
+
 def comprobar(nombre: str, contenido: bytes) -> Formato:
     """The format of an anexo whose content and name extension agree; FormatoNoAdmitido
-    with a Spanish message otherwise."""
-    extension = nombre.rsplit(".", 1)[-1].lower() if "." in nombre else ""
-    esperado = next((f for f in FORMATOS.values() if extension in f.extensiones), None)
-    if esperado is None:
+    with a Spanish message otherwise (the rule of `admitir`, without renaming: a name
+    with no usable extension is refused)."""
+    if _announced(nombre) is None:
         raise FormatoNoAdmitido(
             _("«%(name)s»: formato no admitido. Se admiten %(formats)s.")
             % {"name": nombre, "formats": ETIQUETAS})
-    detectado = detectar(contenido)
-    if detectado is None or (detectado != esperado.codigo
-                             and not (esperado.codigo == "txt" and detectado == "xml")):
-        raise FormatoNoAdmitido(
-            _("«%(name)s» no es un fichero %(format)s válido: su contenido no corresponde a "
-              "ese formato (se comprueba el contenido, no la extensión).")
-            % {"name": nombre, "format": esperado.etiqueta})
-    return esperado
+    return admitir(nombre, contenido).formato

@@ -206,7 +206,10 @@ class _AnexoValidado:
     validez: str
 
 
-def _anexos(anexos: Sequence[AnexoData]) -> list[_AnexoValidado]:
+def validar_anexos(anexos: Sequence[AnexoData]) -> list[_AnexoValidado]:
+    """The anexos as `registrar` will take them (count, sizes, names, formats, safe XML),
+    or RegistroError: the sede runs it when the citizen attaches, so confirming never
+    finds a new objection."""
     if len(anexos) > max_anexos():
         raise RegistroError(_("Se admiten como máximo %(max)s anexos por asiento.")
                             % {"max": max_anexos()}, field="anexos")
@@ -336,7 +339,7 @@ def registrar(*, libro: str, canal: str, asunto: str, resumen: str,
         raise RegistroError(_("El asiento necesita al menos un interesado."),
                             field="interesados")
     filas = [_interesado(data, orden) for orden, data in enumerate(interesados)]
-    validados = _anexos(list(anexos))
+    validados = validar_anexos(list(anexos))
     if unidad is not None and (
             not isinstance(unidad, UnidadOrganica)
             or not UnidadOrganica.objects.filter(pk=unidad.pk, activa=True).exists()):

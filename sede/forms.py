@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,25 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.es import cif
 
-from provincial import uploads, xmlsafe
+from registro import formatos
+from registro import services as registro
 from sede import certificates, conf
 from sede.models import Procedimiento
 
 TEXT_MAX = 10_000
-# ENI admissible formats that `provincial.uploads` recognises by content (ODT, DOCX and
-# XLSX are ZIP containers).
-ALLOWED_KINDS = ("pdf", "png", "jpeg", "zip", "xml")
-MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
-        "xml": "application/xml", "zip": "application/zip"}
-# A name that announces a format must hold that format ("a PDF that is not a PDF").
-EXTENSION_KIND = {".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-                  ".xml": "xml", ".odt": "zip", ".ods": "zip", ".docx": "zip",
-                  ".xlsx": "zip", ".zip": "zip"}
-OFFICE_MIME = {".odt": "application/vnd.oasis.opendocument.text",
-               ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-               ".docx": "application/vnd.openxmlformats-officedocument."
-                        "wordprocessingml.document",
-               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# The ENI formats (registro.formatos) a citizen may attach at the sede, judged by
+# content; the name gets the format's extension when it has none.
+ALLOWED_FORMATS = ("pdf", "xml", "odt", "ods", "docx", "xlsx", "jpeg", "png")
+NAME_MAX = 200  # registro.Anexo.nombre
 
 
 class DevelopmentIdentificationForm(forms.Form):
@@ -87,30 +78,43 @@ class Adjunto:
     sha256: str
 
 
+def _name(upload: UploadedFile) -> str:
+    # Browsers send a bare name, but some send a path (C:\fakepath\…): keep the last
+    # part, without control characters, short enough for the registro with its extension.
+    raw = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in raw if ch.isprintable()).strip() or _("anexo")
+    if len(name) > NAME_MAX:
+        stem, extension = posixpath.splitext(name)
+        name = stem[:NAME_MAX - len(extension)] + extension if len(extension) <= 10 \
+            else name[:NAME_MAX]
+    return name
+
+
 def check_attachment(upload: UploadedFile) -> Adjunto:
-    """The attachment, accepted by size and content; ValidationError in Spanish."""
-    kind = uploads.check_upload(upload, allowed=ALLOWED_KINDS,
-                                max_bytes=conf.attachment_max_bytes())
-    name = PurePath(upload.name or "anexo").name[:200]
-    extension = PurePath(name).suffix.lower()
-    announced = EXTENSION_KIND.get(extension)
-    if announced is not None and announced != kind:
-        raise ValidationError(_("«%(name)s» no es realmente un fichero %(ext)s: su contenido "
-                                "es %(kind)s.") % {"name": name, "ext": extension[1:].upper(),
-                                                   "kind": uploads.LABELS[kind]},
-                              code="upload_mismatch")
+    """The attachment, by the registro's one rule (`registro.formatos.admitir`): size,
+    content of an admitted format, and a name that says that format (added when the name
+    has none). ValidationError in Spanish, so that confirming never refuses it later."""
+    name = _name(upload)
+    if upload.size > conf.attachment_max_bytes():
+        raise ValidationError(_("«%(name)s» ocupa %(size)s MB; el máximo es %(max)s MB.")
+                              % {"name": name, "size": round(upload.size / 1048576, 1),
+                                 "max": round(conf.attachment_max_bytes() / 1048576, 1)},
+                              code="upload_too_large")
     upload.seek(0)
     content = upload.read()
-    if kind == "xml":
-        try:
-            xmlsafe.parse(content)
-        except ValidationError as exc:
-            raise ValidationError(_("«%(name)s» no es un XML admisible: %(error)s")
-                                  % {"name": name, "error": " ".join(exc.messages)},
-                                  code="upload_xml") from exc
-    mime = OFFICE_MIME.get(extension, MIME[kind]) if kind == "zip" else MIME[kind]
-    return Adjunto(nombre=name, mime=mime, contenido=content,
+    try:
+        admitted = formatos.admitir(name, content, admitidos=ALLOWED_FORMATS,
+                                    max_length=NAME_MAX)
+    except formatos.FormatoNoAdmitido as exc:
+        raise ValidationError(str(exc), code="upload_format") from exc
+    return Adjunto(nombre=admitted.nombre, mime=admitted.formato.mime, contenido=content,
                    sha256=hashlib.sha256(content).hexdigest())
+
+
+def _represented_input() -> forms.TextInput:
+    # Shown only while "representa" is ticked (sede.js); without JavaScript every field is
+    # shown, and clean() ignores them when the box is unticked.
+    return forms.TextInput(attrs={"data-shown-with": "representa"})
 
 
 class InstanciaForm(forms.Form):
@@ -121,16 +125,16 @@ class InstanciaForm(forms.Form):
         required=False)
     representado_documento = forms.CharField(
         label=gettext_lazy("DNI, NIE o CIF de la persona representada"), max_length=12,
-        required=False)
+        required=False, widget=_represented_input())
     representado_nombre = forms.CharField(
         label=gettext_lazy("Nombre (o razón social) de la persona representada"),
-        max_length=200, required=False)
+        max_length=200, required=False, widget=_represented_input())
     representado_apellido1 = forms.CharField(
         label=gettext_lazy("Primer apellido de la persona representada"), max_length=80,
-        required=False)
+        required=False, widget=_represented_input())
     representado_apellido2 = forms.CharField(
         label=gettext_lazy("Segundo apellido de la persona representada"), max_length=80,
-        required=False)
+        required=False, widget=_represented_input())
     email = forms.EmailField(label=gettext_lazy("Correo electrónico para el acuse de recibo"),
                              max_length=254)
     telefono = forms.CharField(label=gettext_lazy("Teléfono"), max_length=20, required=False)
@@ -146,9 +150,11 @@ class InstanciaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.procedimiento = procedimiento
         self.fields["anexos"].help_text = _(
-            "PDF, XML, ODT/DOCX, JPEG o PNG; hasta %(count)s ficheros de %(size)s MB como "
-            "máximo cada uno.") % {"count": conf.attachments_max(),
-                                    "size": conf.attachment_max_bytes() // (1024 * 1024)}
+            "%(formats)s; hasta %(count)s ficheros de %(size)s MB como máximo cada uno y "
+            "%(total)s MB en total.") % {
+            "formats": formatos.etiquetas(ALLOWED_FORMATS), "count": conf.attachments_max(),
+            "size": min(conf.attachment_max_bytes(), registro.max_bytes_anexo()) // 1048576,
+            "total": registro.max_bytes_asiento() // 1048576}
         self.extra_fields: list[str] = []
         for campo in (procedimiento.campos if procedimiento and procedimiento.has_specific_form
                       else []):
@@ -188,6 +194,13 @@ class InstanciaForm(forms.Form):
                 errors.extend(exc.messages)
         if errors:
             raise ValidationError(errors)
+        # Everything else the registro will ask at confirmation (sizes per file and in
+        # total, names, safe XML), asked now.
+        try:
+            registro.validar_anexos([registro.AnexoData(nombre=a.nombre, contenido=a.contenido)
+                                     for a in accepted])
+        except registro.RegistroError as exc:
+            raise ValidationError(exc.message, code="upload_registro") from exc
         return accepted
 
     def clean(self) -> dict:

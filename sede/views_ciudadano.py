@@ -122,25 +122,28 @@ def confirmar(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     presentacion = actions.get_presentacion(request.ciudadano, key)
     if presentacion.asiento_id:
         return redirect("sede:presentacion", pk=presentacion.asiento_id)
-    error = ""
+    error, status = "", 200
     if request.method == "POST" and _submissions_limited(request):
         return _too_many_submissions(request)
     if request.method == "POST":
         try:
             presentacion = actions.presentar(presentacion)
         except registro.RegistroError as exc:
-            error = str(exc)
+            # What the citizen sent, not the service, is refused (the form already asked
+            # the registro's rules, so only a draft older than them gets here).
+            error, status = str(exc), 400
         except DatabaseError:
             logger.exception("sede: submission %s not registered", presentacion.pk)
-            error = _("No se ha registrado su solicitud por un problema técnico; no se ha "
-                      "guardado nada. Inténtelo de nuevo dentro de unos minutos.")
+            error, status = _("No se ha registrado su solicitud por un problema técnico; no "
+                              "se ha guardado nada. Inténtelo de nuevo dentro de unos "
+                              "minutos."), 503
         else:
             messages.success(request, _("Su solicitud ha quedado registrada con el número "
                                         "%(numero)s.") % {"numero": presentacion.numero_registro})
             return redirect("sede:presentacion", pk=presentacion.asiento_id)
     return page(request, "sede/confirmar.html", {
         "presentacion": presentacion, "anexos": list(presentacion.anexos.defer("contenido")),
-        "ciudadano": request.ciudadano, "error": error}, status=503 if error else 200)
+        "ciudadano": request.ciudadano, "error": error}, status=status)
 
 
 # --- carpeta ciudadana ------------------------------------------------------------------

@@ -37,8 +37,10 @@ def web_server(django_db_blocker, *, host: str, ready_path: str = "/cuentas/entr
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with django_db_blocker.unblock():
+        # As `./dev run`: links printed in documents carry the server's port.
         env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
-               "REDIS_URL": settings.REDIS_URL}
+               "REDIS_URL": settings.REDIS_URL, "PUBLIC_URL_SCHEME": "http",
+               "PUBLIC_URL_PORT": str(port)}
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

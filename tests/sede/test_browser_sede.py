@@ -93,6 +93,8 @@ def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
     text = pdf_text(content)
     assert number in text
     assert "plano.pdf" in text
+    # The verification link printed in the PDF opens this very server (port included).
+    assert f"Puede verificar este documento en {server}/sede/verificar/ con el CSV" in text
     csv = re.search(r"CSV(-[A-Z2-7]{4}){6}", text).group(0)
 
     page.goto(f"{server}/sede/verificar/")
@@ -101,6 +103,34 @@ def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
     assert "Documento auténtico" in page.content()
     assert number in page.content()
     page.screenshot(path=str(SHOTS / "sede-verificacion.png"), full_page=True)
+    page.close()
+
+
+def test_represented_person_fields_show_only_when_the_box_is_ticked(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/sede/identificarse/?next=/sede/instancia-general/")
+    page.get_by_label("DNI o NIE").fill("00000023T")
+    page.locator("#id_nombre").fill("Ana")
+    page.get_by_label("Primer apellido").fill("Pérez")
+    page.get_by_role("button", name="Identificarme").click()
+    page.wait_for_url(re.compile(r"/sede/instancia-general/$"))
+    fields = ["#id_representado_documento", "#id_representado_nombre",
+              "#id_representado_apellido1", "#id_representado_apellido2"]
+    box = page.get_by_label("Presento la solicitud en representación de otra persona")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert [page.locator(f).is_visible() for f in fields] == [False] * 4
+    box.check()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert [page.locator(f).is_visible() for f in fields] == [True] * 4
+    # Ticked but empty: the server still says what is missing, and the fields stay shown.
+    page.get_by_label("Correo electrónico para el acuse de recibo").fill("ana@example.org")
+    page.get_by_label("Expone").fill("Que represento a mi madre.")
+    page.get_by_label("Solicita").fill("Que se tramite su solicitud.")
+    page.get_by_role("button", name="Revisar la solicitud").click()
+    assert "Indique el nombre o la razón social" in page.content()
+    assert [page.locator(f).is_visible() for f in fields] == [True] * 4
+    box.uncheck()
+    assert [page.locator(f).is_visible() for f in fields] == [False] * 4
     page.close()
 
 

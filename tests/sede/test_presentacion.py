@@ -163,12 +163,13 @@ def test_procedure_form_asks_its_own_questions(province, in_a):
 
 @pytest.mark.parametrize(("files", "message"), [
     ([("grande.pdf", b"%PDF-1.4\n" + b"0" * 3000)], "«grande.pdf» ocupa 0.0 MB; el máximo es 0.0 MB."),
-    ([("notas.txt", b"solo texto")], "«notas.txt» no es un fichero PDF / PNG / JPEG"),
-    ([("programa.exe", b"MZ\x90\x00")], "«programa.exe» no es un fichero PDF"),
-    ([("foto.pdf", PNG)], "«foto.pdf» no es realmente un fichero PDF: su contenido es PNG."),
-    ([("falso.pdf", b"esto no es un PDF")], "«falso.pdf» no es un fichero PDF"),
+    ([("notas.txt", b"solo texto")], "«notas.txt»: formato no admitido. Se admiten PDF, XML, "
+                                     "ODT, ODS, DOCX, XLSX, JPEG, PNG"),
+    ([("programa.exe", b"MZ\x90\x00")], "«programa.exe»: formato no admitido."),
+    ([("foto.pdf", PNG)], "«foto.pdf» no es un fichero PDF válido: su contenido es PNG"),
+    ([("falso.pdf", b"esto no es un PDF")], "«falso.pdf» no es un fichero PDF válido"),
     ([("datos.xml", b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')],
-     "«datos.xml» no es un XML admisible: El XML declara un DOCTYPE o entidades"),
+     "«datos.xml»: El XML declara un DOCTYPE o entidades"),
     ([(f"f{i}.png", PNG) for i in range(4)], "Puede adjuntar como máximo 3 ficheros."),
 ])
 def test_bad_attachments_are_refused_and_nothing_is_kept(province, settings, files, message):
