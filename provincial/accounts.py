@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from provincial.ratelimit import rate_limit
 from tenants import actions, twofactor
-from tenants.views import handoff
+from tenants.views import handoff, handoff_issue, handoff_start
 
 
 class LoginView(auth_views.LoginView):
@@ -37,7 +37,11 @@ app_name = "cuentas"
 urlpatterns = [
     path("entrar/", rate_limit("login", limit=20, seconds=60)(LoginView.as_view()), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
-    path("traspaso/<str:token>/", handoff, name="handoff"),
+    # Entity switching (tenants.views, docs/architecture.md): target host, source host,
+    # target host again. No URL carries a secret.
+    path("traspaso/", handoff_start, name="handoff_start"),
+    path("traspaso/emitir/", handoff_issue, name="handoff_issue"),
+    path("traspaso/completar/", handoff, name="handoff"),
     path("verificar/", rate_limit("2fa", limit=10, seconds=60)(twofactor.verify),
          name="2fa_verify"),
     path("doble-factor/alta/", twofactor.enrol, name="2fa_enrol"),

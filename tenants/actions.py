@@ -353,35 +353,59 @@ def revoke_application(membership: Membership, application: str, *, acting_user:
 
 
 # --- switching entity without logging in again ------------------------------------------
+#
+# Session cookies are per host and hosts are different sites (sede.alcoi.es, sede.elx.es),
+# so a login is carried by a one-time ticket bound to the browser (docs/architecture.md,
+# "Entity switching"). The target host sets a random browser key as its own cookie and
+# sends only the key's hash, through the browser, to the source host; the source host,
+# which knows the user, binds the ticket to that hash. Only the browser holding the key
+# can spend the ticket, and the key never appears in a URL, a form or a log.
+
+HANDOFF_KEY_COOKIE = "traspaso"
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_login_handoff(user: User, entity: Entity, *, otp_device: str = "") -> str:
-    """A one-time token that logs `user` in on `entity`'s host; requires a membership there.
+def new_browser_key() -> tuple[str, str]:
+    """A fresh browser key for the target host's cookie, and the hash that travels."""
+    key = secrets.token_urlsafe(32)
+    return key, _hash_token(key)
+
+
+def create_login_handoff(user: User, entity: Entity, *, browser_key_hash: str,
+                         otp_device: str = "") -> LoginHandoff:
+    """A one-time ticket that logs `user` in on `entity`'s host, in the browser whose key
+    hashes to `browser_key_hash`; requires a membership there.
 
     `otp_device` (the persistent id of the device verified in the current session) lets
     the target host consider the second factor verified too.
     """
     if not Membership.objects.filter(user=user, entity=entity, is_active=True).exists():
         raise PermissionDenied(_("No tiene acceso a %(entity)s.") % {"entity": entity.name})
-    token = secrets.token_urlsafe(32)
-    LoginHandoff.objects.create(token_hash=_hash_token(token), user=user, entity=entity,
-                                expires_at=timezone.now() + LoginHandoff.HANDOFF_LIFETIME,
-                                otp_device=otp_device)
-    audit.record("tenants.session.switch", user=user, entity=entity, obj=entity)
-    return token
+    if not re.fullmatch(r"[0-9a-f]{64}", browser_key_hash or ""):
+        raise ValidationError(_("El enlace para cambiar de entidad no es válido."))
+    try:
+        with transaction.atomic():
+            handoff = LoginHandoff.objects.create(
+                token_hash=browser_key_hash, user=user, entity=entity,
+                expires_at=timezone.now() + LoginHandoff.HANDOFF_LIFETIME, otp_device=otp_device)
+            audit.record("tenants.session.switch", user=user, entity=entity, obj=entity)
+    except IntegrityError as exc:  # a key is used for one ticket only
+        raise ValidationError(_("El enlace para cambiar de entidad no es válido.")) from exc
+    return handoff
 
 
-def consume_login_handoff(token: str, entity: Entity) -> LoginHandoff | None:
-    """The valid, unused, unexpired ticket for this entity (its user still a member);
-    the ticket is spent."""
+def consume_login_handoff(browser_key: str, entity: Entity) -> LoginHandoff | None:
+    """The valid, unused, unexpired ticket of this browser key for this entity (its user
+    still a member); the ticket is spent."""
+    if not browser_key:
+        return None
     now = timezone.now()
     with transaction.atomic():
         handoff = LoginHandoff.objects.select_for_update().filter(
-            token_hash=_hash_token(token), entity=entity, used_at__isnull=True,
+            token_hash=_hash_token(browser_key), entity=entity, used_at__isnull=True,
             expires_at__gt=now).select_related("user").first()
         if handoff is None:
             return None

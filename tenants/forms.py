@@ -85,3 +85,19 @@ class CommunicationForm(forms.Form):
         comarcas = Entity.objects.adhered().exclude(comarca="").order_by("comarca") \
             .values_list("comarca", flat=True).distinct()
         self.fields["comarcas"].choices = [(c, c) for c in comarcas]
+
+
+class HandoffStartForm(forms.Form):
+    """The query of /cuentas/traspaso/ on the target host: the source entity and the
+    source session's switch state, relayed back untouched."""
+
+    origen = forms.IntegerField(min_value=1)
+    estado = forms.RegexField(regex=r"^[A-Za-z0-9_-]{32,64}$")
+
+
+class HandoffIssueForm(forms.Form):
+    """The query of /cuentas/traspaso/emitir/ on the source host: the switch state and
+    the hash of the target host's browser key."""
+
+    estado = forms.RegexField(regex=r"^[A-Za-z0-9_-]{32,64}$")
+    vinculo = forms.RegexField(regex=r"^[0-9a-f]{64}$")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -28,7 +34,7 @@ from tenants.access import (
     user_entities,
 )
 from tenants.choices import AdhesionState, Application
-from tenants.forms import MembershipForm, NewMemberForm
+from tenants.forms import HandoffIssueForm, HandoffStartForm, MembershipForm, NewMemberForm
 from tenants.models import Adhesion, Entity, Membership
 
 
@@ -144,32 +150,100 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   {"form": form, "membership": membership, "is_new": False})
 
 
+# How long a switch may take from the click to the last redirect (three redirects that
+# normally take milliseconds); the ticket itself lives LoginHandoff.HANDOFF_LIFETIME.
+SWITCH_SECONDS = 60
+_SWITCH_SESSION_KEY = "tenants.switch"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The switch's responses carry values that must reach no other site and no cache."""
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _switch_failed(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("El enlace para cambiar de entidad ha caducado o ya se usó. "
+                              "Inicie sesión de nuevo."))
+    return _private(redirect("cuentas:login"))
+
+
 @login_required
 @require_POST
 def switch_entity(request: HttpRequest, entity_id: int) -> HttpResponse:
-    """Carry the user's login to another entity where they are a member."""
+    """Step 1, on the source host: carry the user's login to another entity where they
+    are a member (docs/architecture.md, "Entity switching"). The session remembers the
+    switch under a random state; the browser goes to the target host."""
     entity = next((e for e in user_entities(request.user) if e.pk == entity_id), None)
     if entity is None:
         raise Http404
+    state = secrets.token_urlsafe(32)
+    request.session[_SWITCH_SESSION_KEY] = {"state": state, "entity": entity.pk,
+                                            "until": time.time() + SWITCH_SECONDS}
+    query = urlencode({"origen": request.tenant.pk, "estado": state})
+    return _private(redirect(entity_url(request, entity,
+                                        f"{reverse('cuentas:handoff_start')}?{query}")))
+
+
+def handoff_start(request: HttpRequest) -> HttpResponse:
+    """Step 2, on the target host: give this browser a random key in a cookie of this host
+    and send only its hash back to the source host, with the state untouched."""
+    form = HandoffStartForm(request.GET)
+    origin = None
+    if form.is_valid():
+        origin = Entity.objects.filter(pk=form.cleaned_data["origen"], is_active=True) \
+            .prefetch_related("domains").first()
+    if origin is None:
+        return _switch_failed(request)
+    key, key_hash = actions.new_browser_key()
+    query = urlencode({"estado": form.cleaned_data["estado"], "vinculo": key_hash})
+    response = redirect(entity_url(request, origin, f"{reverse('cuentas:handoff_issue')}?{query}"))
+    response.set_cookie(actions.HANDOFF_KEY_COOKIE, key, max_age=SWITCH_SECONDS,
+                        path=reverse("cuentas:handoff_start"),
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
+    return _private(response)
+
+
+def handoff_issue(request: HttpRequest) -> HttpResponse:
+    """Step 3, on the source host: the logged-in user's pending switch (same state, not
+    expired) gets its ticket, bound to the hash of the target host's browser key."""
+    pending = request.session.pop(_SWITCH_SESSION_KEY, None)
+    form = HandoffIssueForm(request.GET)
+    if not request.user.is_authenticated or not isinstance(pending, dict) or not form.is_valid() \
+            or not secrets.compare_digest(str(pending.get("state", "")), form.cleaned_data["estado"]) \
+            or float(pending.get("until", 0)) < time.time():
+        return _switch_failed(request)
+    entity = next((e for e in user_entities(request.user) if e.pk == pending.get("entity")), None)
+    if entity is None:
+        return _switch_failed(request)
     otp_device = request.session.get(DEVICE_ID_SESSION_KEY, "") if request.user.is_verified() else ""
-    token = actions.create_login_handoff(request.user, entity, otp_device=otp_device)
-    return redirect(entity_url(request, entity, reverse("cuentas:handoff", args=[token])))
+    try:
+        actions.create_login_handoff(request.user, entity, otp_device=otp_device,
+                                     browser_key_hash=form.cleaned_data["vinculo"])
+    except (PermissionDenied, ValidationError):
+        return _switch_failed(request)
+    return _private(redirect(entity_url(request, entity, reverse("cuentas:handoff"))))
 
 
-def handoff(request: HttpRequest, token: str) -> HttpResponse:
-    """Receive a login carried from another host (see actions.create_login_handoff)."""
-    handoff_ticket = actions.consume_login_handoff(token, request.tenant)
+def handoff(request: HttpRequest) -> HttpResponse:
+    """Step 4, on the target host: the browser that holds the key spends its ticket."""
+    handoff_ticket = actions.consume_login_handoff(
+        request.COOKIES.get(actions.HANDOFF_KEY_COOKIE, ""), request.tenant)
     if handoff_ticket is None:
-        messages.error(request, _("El enlace para cambiar de entidad ha caducado o ya se usó. "
-                                  "Inicie sesión de nuevo."))
-        return redirect("cuentas:login")
-    user = handoff_ticket.user
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    device = Device.from_persistent_id(handoff_ticket.otp_device) if handoff_ticket.otp_device else None
-    if device is not None and device.user_id == user.pk and device.confirmed:
-        otp_login(request, device)
-    target = "gestion:dashboard" if not request.tenant.is_diputacion else "home"
-    return redirect(target)
+        response = _switch_failed(request)
+    else:
+        user = handoff_ticket.user
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        device = Device.from_persistent_id(handoff_ticket.otp_device) \
+            if handoff_ticket.otp_device else None
+        if device is not None and device.user_id == user.pk and device.confirmed:
+            otp_login(request, device)
+        response = _private(redirect("gestion:dashboard" if not request.tenant.is_diputacion
+                                     else "home"))
+    response.delete_cookie(actions.HANDOFF_KEY_COOKIE, path=reverse("cuentas:handoff_start"),
+                           samesite="Lax")
+    return response
 
 
 @login_required

@@ -9,6 +9,7 @@ from tenants import actions
 from tenants.choices import MembershipRole
 from tenants.models import LoginHandoff, Membership
 from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL, PASSWORD
+from tests.switching import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -149,17 +150,15 @@ def test_shared_official_switches_entity_without_logging_in_again(province, clie
     page = on_a.get("/gestion/").content.decode()
     assert "Cambiar de entidad" in page
     assert province.b.name.replace("'", "&#x27;") in page
-    response = on_a.post(f"/gestion/cambiar/{province.b.pk}/")
-    assert response.status_code == 302
-    target = response["Location"]
-    assert target.startswith("http://castalla.localhost/cuentas/traspaso/")
-    on_b = client_for(None, HOST_B)  # a fresh browser session on B's host
-    landed = on_b.get(target.removeprefix("http://castalla.localhost"), follow=True)
+    browser = logged_in(province.shared_official, HOST_A)  # cookies per host, as a browser
+    landed = browser.request("post", f"http://{HOST_A}/gestion/cambiar/{province.b.pk}/")
+    assert browser.hops[0].response["Location"].startswith(
+        "http://castalla.localhost/cuentas/traspaso/?")
     assert landed.status_code == 200
-    assert landed.redirect_chain[-1][0] == "/gestion/"
-    assert int(on_b.session["_auth_user_id"]) == province.shared_official.pk
+    assert browser.hops[-1].url == f"http://{HOST_B}/gestion/"
+    assert browser.user_on(HOST_B) == province.shared_official.pk
     # The ticket works once.
-    again = client_for(None, HOST_B).get(target.removeprefix("http://castalla.localhost"))
+    again = browser.request("get", browser.hops[-2].url, follow=False)
     assert again["Location"] == "/cuentas/entrar/"
 
 
@@ -170,8 +169,11 @@ def test_switch_to_an_entity_without_membership_is_refused(province, client_for)
 
 
 def test_a_ticket_for_one_entity_does_not_open_another(province, client_for):
-    token = actions.create_login_handoff(province.shared_official, province.b)
-    response = client_for(None, HOST_A).get(f"/cuentas/traspaso/{token}/")
+    key, key_hash = actions.new_browser_key()
+    actions.create_login_handoff(province.shared_official, province.b, browser_key_hash=key_hash)
+    client = client_for(None, HOST_A)
+    client.cookies[actions.HANDOFF_KEY_COOKIE] = key
+    response = client.get("/cuentas/traspaso/completar/")
     assert response["Location"] == "/cuentas/entrar/"
 
 
@@ -216,13 +218,15 @@ def test_openapi_schema_is_served(province, client_for):
 
 
 def test_a_tampered_switch_ticket_is_refused(province, client_for):
-    token = actions.create_login_handoff(province.shared_official, province.b)
-    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    key, key_hash = actions.new_browser_key()
+    actions.create_login_handoff(province.shared_official, province.b, browser_key_hash=key_hash)
     client = client_for(None, HOST_B)
-    assert client.get(f"/cuentas/traspaso/{tampered}/")["Location"] == "/cuentas/entrar/"
+    client.cookies[actions.HANDOFF_KEY_COOKIE] = key[:-1] + ("A" if key[-1] != "A" else "B")
+    assert client.get("/cuentas/traspaso/completar/")["Location"] == "/cuentas/entrar/"
     assert "_auth_user_id" not in client.session
     # The genuine ticket was not spent by the failed attempt.
-    assert client.get(f"/cuentas/traspaso/{token}/")["Location"] == "/gestion/"
+    client.cookies[actions.HANDOFF_KEY_COOKIE] = key
+    assert client.get("/cuentas/traspaso/completar/")["Location"] == "/gestion/"
 
 
 @pytest.mark.parametrize("path", ["/gestion/", "/gestion/usuarios/", "/gestion/trabajos/",

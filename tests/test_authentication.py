@@ -15,6 +15,7 @@ from tenants import actions
 from tenants.choices import MembershipRole
 from tenants.models import User
 from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL, PASSWORD, totp_device
+from tests.switching import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +96,9 @@ def test_a_recovery_code_works_once(province):
 def test_switching_entity_carries_the_verified_second_factor(province, client_for):
     actions.add_member(province.b, acting_user=province.provincial_admin,
                        email=province.admin_a.email, role=MembershipRole.USER_ADMIN)
-    on_a = client_for(province.admin_a, HOST_A)
-    target = on_a.post(f"/gestion/cambiar/{province.b.pk}/")["Location"]
-    on_b = Client(HTTP_HOST=HOST_B)
-    landed = on_b.get(target.removeprefix(f"http://{HOST_B}"), follow=True)
-    assert landed.redirect_chain[-1][0] == "/gestion/"
+    browser = logged_in(province.admin_a, HOST_A)
+    landed = browser.request("post", f"http://{HOST_A}/gestion/cambiar/{province.b.pk}/")
+    assert browser.hops[-1].url == f"http://{HOST_B}/gestion/"
     assert landed.status_code == 200
 
 
@@ -107,9 +106,11 @@ def test_switching_from_an_unverified_session_asks_for_the_factor_again(province
     actions.add_member(province.b, acting_user=province.provincial_admin,
                        email=province.admin_a.email, role=MembershipRole.USER_ADMIN)
     totp_device(province.admin_a)
-    token = actions.create_login_handoff(province.admin_a, province.b)  # no device id
+    key, key_hash = actions.new_browser_key()
+    actions.create_login_handoff(province.admin_a, province.b, browser_key_hash=key_hash)  # no device
     on_b = Client(HTTP_HOST=HOST_B)
-    on_b.get(f"/cuentas/traspaso/{token}/")
+    on_b.cookies[actions.HANDOFF_KEY_COOKIE] = key
+    assert on_b.get("/cuentas/traspaso/completar/")["Location"] == "/gestion/"
     assert on_b.get("/gestion/")["Location"].startswith("/cuentas/verificar/")
 
 
