@@ -25,7 +25,7 @@ from padron.models import (
     RetornoINE,
     TipoRetornoINE,
 )
-from provincial import audit, jobs
+from provincial import audit, jobs, params
 from provincial.choices import FileDirection
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -94,7 +94,7 @@ def detalle(request: HttpRequest, pk: int) -> HttpResponse:
 def aceptar(request: HttpRequest, pk: int) -> HttpResponse:
     incidencia = get_incidencia_for(request, pk)
     hoja = None
-    if number := request.POST.get("hoja", "").strip():
+    if number := params.get_text(request.POST, "hoja", max_length=10):
         hoja = HojaPadronal.objects.filter(number=number.zfill(10)).first()
         if hoja is None:
             messages.error(request, _("No existe la hoja padronal %(number)s.")
@@ -113,7 +113,8 @@ def aceptar(request: HttpRequest, pk: int) -> HttpResponse:
 def rechazar(request: HttpRequest, pk: int) -> HttpResponse:
     incidencia = get_incidencia_for(request, pk)
     try:
-        retornos.rechazar(incidencia, request.user, motivo=request.POST.get("motivo", ""))
+        retornos.rechazar(incidencia, request.user,
+                          motivo=params.get_text(request.POST, "motivo", max_length=2000))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from provincial import params
 from provincial.choices import JobState
 from tenants.access import entity_jobs, get_job_for
 from tenants.models import Entity, Service
@@ -24,7 +25,7 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
 
 def provincial_home(request: HttpRequest) -> HttpResponse:
     entities = Entity.objects.adhered().filter(is_active=True).prefetch_related("domains")
-    query = request.GET.get("q", "").strip()
+    query = params.get_text(request.GET, "q")
     if query:
         entities = entities.filter(name__icontains=query)
     page = Paginator(entities, 24).get_page(request.GET.get("page"))

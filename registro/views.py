@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from provincial import audit
+from provincial import audit, params
 from provincial.documents import services as documents
 from registro import calendario, libro, queries, services
 from registro.access import get_anexo_for, get_asiento_for, get_festivo_for, get_unidad_for
@@ -204,11 +204,7 @@ def unidades(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def festivos(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), 2100)
+    year = min(max(params.get_int(request.GET, "year", default=today.year), 2000), 2100)
     form = FestivoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         festivo = form.save()

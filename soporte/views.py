@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from provincial import params
 from soporte import forms, pages
 from soporte.access import request_scope, visible_incidencias
 from soporte.models import ArticuloKB
@@ -41,7 +42,7 @@ def nueva(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Incidencia %(ref)s registrada. Le avisaremos por correo de "
                                         "cada novedad.") % {"ref": incidencia.reference})
             return redirect("gestion:soporte:detail", reference=incidencia.reference)
-    q = request.GET.get("q", "")
+    q = params.get_text(request.GET, "q")
     articles = ArticuloKB.objects.published().filter(
         Q(service__in=forms.filing_services(entity)) | Q(service__isnull=True))
     articles = search_kb(articles.select_related("service"), q)

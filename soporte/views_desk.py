@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from provincial import params
 from soporte import actions, forms, pages, stats
 from soporte import correo as correo_entrante
 from soporte.access import request_scope, visible_incidencias
@@ -143,7 +144,7 @@ def exportar(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 def conocimiento(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
+    q = params.get_text(request.GET, "q")
     rows = search_kb(ArticuloKB.objects.select_related("service"), q)
     page = Paginator(rows, pages.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "soporte/kb_lista.html", {"page": page, "q": q})

@@ -23,7 +23,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from provincial import audit
+from provincial import audit, params
 from tenants import actions
 from tenants.access import (
     adhered_applications,
@@ -87,7 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = params.get_text(request.GET, "q")
     members = Membership.objects.filter(entity=request.tenant).select_related("user") \
         .order_by("-is_active", "user__last_name", "user__first_name")
     if query:
