@@ -10,7 +10,9 @@ class ProvincialConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
-        from provincial import audit, diagnostics  # noqa: F401 - registers the job kind
+        from provincial import audit, audit_labels, diagnostics  # noqa: F401 - registers the job kind
+
+        audit_labels.autodiscover()
 
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")

@@ -78,11 +78,36 @@ class JobRegistry:
     def get(self, code: str) -> JobKind | None:
         return self._kinds.get(code)
 
+    def label(self, code: str) -> str:
+        """What people read for a kind: its registered label; for a kind no longer (or
+        not yet) registered, the Spanish name of its application, never the raw code."""
+        from django.apps import apps
+
+        kind = self._kinds.get(code)
+        if kind is not None:
+            return str(kind.label)
+        try:
+            config = apps.get_app_config(code.split(".", 1)[0])
+        except LookupError:
+            return str(_("Trabajo"))
+        return str(_("Trabajo: %(application)s") % {"application": config.verbose_name})
+
     def __getitem__(self, code: str) -> JobKind:
         return self._kinds[code]
 
 
 registry = JobRegistry()
+
+# The Celery queues (provincial.celery), as people read them on job pages.
+QUEUE_LABELS = {
+    "default": _("general"),
+    "intercambios": _("intercambios con otras administraciones"),
+    "provision": _("preparación de entidades"),
+}
+
+
+def queue_label(queue: str) -> str:
+    return str(QUEUE_LABELS.get(queue, _("otra cola")))
 
 
 class JobContext:

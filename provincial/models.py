@@ -64,8 +64,13 @@ class Job(models.Model):
     def label(self) -> str:
         from provincial.jobs import registry
 
-        kind = registry.get(self.kind)
-        return str(kind.label) if kind else self.kind
+        return registry.label(self.kind)
+
+    @property
+    def queue_label(self) -> str:
+        from provincial.jobs import queue_label
+
+        return queue_label(self.queue)
 
     @property
     def is_finished(self) -> bool:
@@ -140,7 +145,26 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["entity", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.username} · {self.action_label} · {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """What people read instead of the code (see `provincial.audit_labels`)."""
+        from provincial.audit_labels import labels
+
+        return labels.label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        """The Spanish name of the object's model ("" when there is no object)."""
+        from django.apps import apps
+
+        if not self.object_type:
+            return ""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return str(_("otro objeto"))
 
 
 class SchemaMigrationState(models.Model):

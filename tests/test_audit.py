@@ -28,12 +28,13 @@ def test_viewing_a_colleague_is_audited_under_their_document(province, client_fo
 
 
 def test_entity_audit_page_shows_only_its_own_events(province, client_for):
-    audit.record("pruebas.lectura", user=province.clerk_a, entity=province.a,
+    audit.record("padron.habitante.view", user=province.clerk_a, entity=province.a,
                  detail={}, subject="11111111H")
-    audit.record("pruebas.lectura_b", user=province.clerk_b, entity=province.b)
+    audit.record("registro.asiento.consulta", user=province.clerk_b, entity=province.b)
     page = client_for(province.admin_a, HOST_A).get("/gestion/auditoria/").content.decode()
-    assert "pruebas.lectura" in page
-    assert "pruebas.lectura_b" not in page
+    assert "<td data-label=\"Acción\">Consulta de un habitante</td>" in page
+    assert "Consulta de un asiento" not in page
+    assert "padron.habitante.view" not in page.replace('value="padron.habitante.view"', "")
     assert client_for(province.clerk_a, HOST_A).get("/gestion/auditoria/").status_code == 403
     assert client_for(province.admin_a, HOST_B).get("/gestion/auditoria/").status_code == 404
 
@@ -55,10 +56,10 @@ def test_right_of_access_lists_who_looked_at_a_person(province, client_for):
 
 
 def test_provincial_page_filters_by_entity_for_provincial_admins_only(province, client_for):
-    audit.record("pruebas.a", entity=province.a)
-    audit.record("pruebas.b", entity=province.b)
+    audit.record("registro.festivo.alta", entity=province.a)
+    audit.record("registro.festivo.baja", entity=province.b)
     admin = client_for(province.provincial_admin, HOST_PROVINCIAL)
     page = admin.get(f"/auditoria/?entidad={province.b.pk}").content.decode()
-    assert "pruebas.b" in page
-    assert "pruebas.a<" not in page
+    assert "Baja de un día inhábil" in page
+    assert "Alta de un día inhábil" not in page
     assert client_for(province.sender, HOST_PROVINCIAL).get("/auditoria/").status_code == 403
