@@ -6,6 +6,7 @@ on commit. Views, the admin, the API and management commands all call these.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import secrets
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from provincial import audit, jobs
 from provincial.uploads import check_upload
 from tenants import provisioning
-from tenants.choices import AdhesionState, Application, EntityKind, MembershipRole
+from tenants.choices import AdhesionState, Application, EntityKind, MembershipRole, Office, Wording
 from tenants.models import (
     Adhesion,
     Communication,
@@ -33,6 +34,7 @@ from tenants.models import (
     EntityPopulation,
     LoginHandoff,
     Membership,
+    OfficeHolder,
     Service,
     User,
 )
@@ -487,3 +489,132 @@ def ensure_diputacion(*, name: str, dir3_code: str, cif: str, province: str,
     if not Domain.objects.filter(domain=domain).exists():
         Domain.objects.create(domain=domain, tenant=entity, is_primary=True)
     return entity
+
+
+# --- office holders (alcaldía, secretaría…: who documents name) ----------------------------
+
+
+@dataclass(frozen=True)
+class OfficeHolderData:
+    office: str
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    nif: str = ""
+    wording: str = Wording.NEUTRAL
+    title: str = ""
+
+
+def _clean_office_holder(entity: Entity, data: OfficeHolderData) -> dict:
+    """The fields to store, or ValidationError naming the field (in Spanish)."""
+    from stdnum.es import nif as stdnum_nif
+
+    errors: dict[str, list[str]] = {}
+    if data.office not in Office.values:
+        errors.setdefault("office", []).append(_("Elija un cargo de la lista."))
+    elif data.office == Office.ALCALDIA and entity.kind != EntityKind.AYUNTAMIENTO:
+        errors.setdefault("office", []).append(
+            _("Solo un ayuntamiento tiene Alcaldía: elija Presidencia."))
+    elif data.office == Office.PRESIDENCIA and entity.kind == EntityKind.AYUNTAMIENTO:
+        errors.setdefault("office", []).append(
+            _("En un ayuntamiento el visto bueno lo da la Alcaldía: elija Alcaldía."))
+    name = " ".join((data.name or "").split())
+    if not name:
+        errors.setdefault("name", []).append(_("Indique el nombre y los apellidos."))
+    nif = re.sub(r"[\s.-]", "", data.nif or "").upper()
+    if nif and not stdnum_nif.is_valid(nif):
+        errors.setdefault("nif", []).append(_("El NIF no es válido (revise la letra)."))
+    if data.wording not in Wording.values:
+        errors.setdefault("wording", []).append(_("Elija un tratamiento de la lista."))
+    if data.end_date is not None and data.end_date < data.start_date:
+        errors.setdefault("end_date", []).append(
+            _("La fecha de fin no puede ser anterior a la de inicio."))
+    if errors:
+        raise ValidationError(errors)
+    return {"office": data.office, "name": name[:200], "nif": nif, "wording": data.wording,
+            "title": " ".join((data.title or "").split())[:120],
+            "start_date": data.start_date, "end_date": data.end_date}
+
+
+def _refuse_overlaps(entity: Entity, fields: dict, *, exclude: int | None = None) -> None:
+    """Two holders of offices that share a function (a Secretaría and a Secretaría-
+    Intervención) never overlap by a single day. The caller holds the entity's row lock,
+    so two requests cannot both pass this check."""
+    from tenants import offices
+
+    clash = OfficeHolder.objects.for_entity(entity).filter(
+        office__in=offices.conflicting_offices(fields["office"])).overlapping(
+        fields["start_date"], fields["end_date"]).exclude(pk=exclude).order_by("start_date").first()
+    if clash is not None:
+        until = clash.end_date.strftime("%d/%m/%Y") if clash.end_date else _("hoy, sin fecha de fin")
+        raise ValidationError({"start_date": [
+            _("Se solapa con %(name)s (%(office)s) del %(start)s al %(end)s: termine antes ese "
+              "periodo o cambie las fechas.")
+            % {"name": clash.name, "office": clash.get_office_display(),
+               "start": clash.start_date.strftime("%d/%m/%Y"), "end": until}]})
+
+
+def _audit_detail(holder: OfficeHolder) -> dict:
+    return {"office": holder.office, "name": holder.name,
+            "start_date": holder.start_date.isoformat(),
+            "end_date": holder.end_date.isoformat() if holder.end_date else None}
+
+
+def add_office_holder(entity: Entity, data: OfficeHolderData, *, acting_user: User) -> OfficeHolder:
+    """Record who holds one of the entity's offices from a date (user administrator)."""
+    _require_user_admin(acting_user, entity)
+    fields = _clean_office_holder(entity, data)
+    try:
+        with transaction.atomic():
+            Entity.objects.select_for_update().filter(pk=entity.pk).first()
+            _refuse_overlaps(entity, fields)
+            holder = OfficeHolder.objects.create(entity=entity, **fields)
+            audit.record("tenants.office_holder.add", user=acting_user, entity=entity, obj=holder,
+                         subject=holder.nif, detail=_audit_detail(holder))
+    except IntegrityError as exc:
+        raise ValidationError({"start_date": [_("Ese cargo ya tiene a alguien sin fecha de fin.")]}) \
+            from exc
+    return holder
+
+
+def update_office_holder(holder: OfficeHolder, data: OfficeHolderData, *,
+                         acting_user: User) -> OfficeHolder:
+    """Correct a holder's data or period."""
+    entity = holder.entity
+    _require_user_admin(acting_user, entity)
+    fields = _clean_office_holder(entity, data)
+    try:
+        with transaction.atomic():
+            Entity.objects.select_for_update().filter(pk=entity.pk).first()
+            _refuse_overlaps(entity, fields, exclude=holder.pk)
+            before = _audit_detail(holder)
+            OfficeHolder.objects.filter(pk=holder.pk).update(**fields, updated_at=timezone.now())
+            holder.refresh_from_db()
+            audit.record("tenants.office_holder.update", user=acting_user, entity=entity,
+                         obj=holder, subject=holder.nif,
+                         detail={"before": before, "after": _audit_detail(holder)})
+    except IntegrityError as exc:
+        raise ValidationError({"start_date": [_("Ese cargo ya tiene a alguien sin fecha de fin.")]}) \
+            from exc
+    return holder
+
+
+def end_office_holder(holder: OfficeHolder, end_date: datetime.date, *,
+                      acting_user: User) -> OfficeHolder:
+    """End a holder's period on `end_date` (the last day in office)."""
+    entity = holder.entity
+    _require_user_admin(acting_user, entity)
+    if end_date < holder.start_date:
+        raise ValidationError({"end_date": [
+            _("La fecha de fin no puede ser anterior a la de inicio (%(start)s).")
+            % {"start": holder.start_date.strftime("%d/%m/%Y")}]})
+    with transaction.atomic():
+        Entity.objects.select_for_update().filter(pk=entity.pk).first()
+        _refuse_overlaps(entity, {"office": holder.office, "start_date": holder.start_date,
+                                  "end_date": end_date}, exclude=holder.pk)
+        OfficeHolder.objects.filter(pk=holder.pk).update(end_date=end_date,
+                                                         updated_at=timezone.now())
+        holder.refresh_from_db()
+        audit.record("tenants.office_holder.end", user=acting_user, entity=entity, obj=holder,
+                     subject=holder.nif, detail=_audit_detail(holder))
+    return holder

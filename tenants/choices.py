@@ -45,3 +45,22 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Pendiente")
     SENT = "sent", _("Entregado al servidor de correo")
     FAILED = "failed", _("Fallido")
+
+
+class Office(models.TextChoices):
+    """Offices of an entity whose holders documents name (OfficeHolder)."""
+
+    ALCALDIA = "alcaldia", _("Alcaldía")
+    PRESIDENCIA = "presidencia", _("Presidencia (mancomunidad, entidad local menor)")
+    SECRETARIA = "secretaria", _("Secretaría")
+    INTERVENCION = "intervencion", _("Intervención")
+    SECRETARIA_INTERVENCION = "secretaria_intervencion", _("Secretaría-Intervención")
+    TESORERIA = "tesoreria", _("Tesorería")
+
+
+class Wording(models.TextChoices):
+    """How a document words the holder's title."""
+
+    FEMININE = "feminine", _("Femenino (la Alcaldesa, la Secretaria-Interventora)")
+    MASCULINE = "masculine", _("Masculino (el Alcalde, el Secretario-Interventor)")
+    NEUTRAL = "neutral", _("Neutro (la persona titular de la Alcaldía)")

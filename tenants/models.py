@@ -13,11 +13,20 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from tenants.choices import AdhesionState, Application, DeliveryState, EntityKind, MembershipRole
+from tenants.choices import (
+    AdhesionState,
+    Application,
+    DeliveryState,
+    EntityKind,
+    MembershipRole,
+    Office,
+    Wording,
+)
 from tenants.validators import (
     validate_cif,
     validate_dir3,
@@ -383,6 +392,69 @@ class Membership(models.Model):
     @property
     def is_user_admin(self) -> bool:
         return self.role == MembershipRole.USER_ADMIN
+
+
+class OfficeHolderQuerySet(models.QuerySet):
+    def for_entity(self, entity: Entity) -> OfficeHolderQuerySet:
+        """The one way to reach an entity's office holders."""
+        return self.filter(entity=entity)
+
+    def on(self, date: datetime.date) -> OfficeHolderQuerySet:
+        """Holders in office on `date` (both ends of a period included)."""
+        return self.filter(Q(start_date__lte=date), Q(end_date__isnull=True) | Q(end_date__gte=date))
+
+    def overlapping(self, start: datetime.date, end: datetime.date | None) -> OfficeHolderQuerySet:
+        """Holders whose period shares at least one day with [start, end] (end None: open)."""
+        rows = self.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        return rows if end is None else rows.filter(start_date__lte=end)
+
+
+class OfficeHolder(models.Model):
+    """A person holding one of an entity's offices (alcaldía, secretaría-intervención…)
+    from one date to another: the documents issued meanwhile name them, with the title of
+    the office worded as they choose (tenants.offices)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="office_holders",
+                               verbose_name=_("entidad"))
+    office = models.CharField(_("cargo"), max_length=30, choices=Office.choices)
+    name = models.CharField(_("nombre y apellidos"), max_length=200)
+    nif = models.CharField(_("NIF"), max_length=9, blank=True)
+    wording = models.CharField(_("tratamiento"), max_length=10, choices=Wording.choices,
+                               default=Wording.NEUTRAL)
+    title = models.CharField(
+        _("título propio"), max_length=120, blank=True,
+        help_text=_("Solo si firma con otro título que el del cargo, con su artículo (p. ej. "
+                    "«La Alcaldesa-Presidenta», «El Secretario accidental»)."))
+    start_date = models.DateField(_("desde"))
+    end_date = models.DateField(_("hasta"), null=True, blank=True,
+                                help_text=_("Vacío mientras sigue en el cargo."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfficeHolderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cargo de la entidad")
+        verbose_name_plural = _("cargos de la entidad")
+        ordering = ["entity__name", "office", "-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True)
+                                   | Q(end_date__gte=models.F("start_date")),
+                                   name="office_holder_period_in_order"),
+            # Overlaps are refused by tenants.actions under a lock; this catches the
+            # common race (two open periods of one office) in the database as well.
+            models.UniqueConstraint(fields=["entity", "office"],
+                                    condition=Q(end_date__isnull=True),
+                                    name="office_holder_one_open_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_office_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
 
 
 class DistributionAddress(models.Model):
