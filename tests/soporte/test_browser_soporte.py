@@ -169,6 +169,21 @@ def test_clerk_files_agent_answers_clerk_sees_the_answer(chromium, web, desk, tm
     agent.wait_for_url(f"{desk_base}/soporte/")
     assert reference in agent.content()
     agent.screenshot(path=str(SHOTS / "soporte-cola.png"), full_page=True)
+    # On a 1280 px screen the whole queue fits: no column is cut off or scrolled away.
+    agent.set_viewport_size({"width": 1280, "height": 800})
+    geometry = agent.evaluate("""() => {
+        const wrap = document.querySelector('.sp-queue').closest('.table-wrap');
+        const last = document.querySelector('.sp-queue thead th:last-child');
+        return {right: last.getBoundingClientRect().right,
+                wrapRight: wrap.getBoundingClientRect().right,
+                hidden: wrap.scrollWidth - wrap.clientWidth,
+                page: document.documentElement.scrollWidth, text: last.textContent};
+    }""")
+    agent.screenshot(path=str(SHOTS / "soporte-cola-1280.png"), full_page=True)
+    assert geometry["text"] == "Resolución"
+    assert geometry["right"] <= geometry["wrapRight"] <= 1280
+    assert geometry["hidden"] == 0
+    assert geometry["page"] <= 1280
     agent.get_by_role("link", name="No puedo imprimir certificados de empadronamiento").click()
     agent.wait_for_url(f"{desk_base}/soporte/{reference}/")
     agent.get_by_role("button", name="Tomarla yo").click()
