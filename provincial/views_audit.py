@@ -68,10 +68,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("formato", None)
-    return params.urlencode()
+    query = request.GET.copy()  # not `params`: that name is provincial.params here
+    query.pop("page", None)
+    query.pop("formato", None)
+    return query.urlencode()
 
 
 def _csv(request: HttpRequest, events) -> HttpResponse:
