@@ -46,7 +46,7 @@ class CodeChooserInput(forms.TextInput):
         widget = context["widget"]
         widget["attrs"].update(_chooser_attrs(
             reverse("gestion:padron:chooser_codigos", args=[self.table])))
-        widget["attrs"]["data-chooser-label"] = found.label if found else ""
+        widget["attrs"]["data-chooser-label"] = label
         widget["chooser_label"] = label
         if label and widget["attrs"].get("id"):
             described = widget["attrs"].get("aria-describedby", "")

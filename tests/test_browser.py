@@ -118,7 +118,7 @@ def test_clerk_registers_an_alta_and_downloads_the_volante(web_server, browser, 
     option.wait_for()
     assert birthplace.get_attribute("aria-activedescendant") == option.get_attribute("id")
     birthplace.press("Enter")
-    assert birthplace.input_value() == "Benissa"
+    assert birthplace.input_value() == "Benissa (Alicante/Alacant)"
     assert page.locator("#id_p-municipio_nacimiento_codigo").input_value() == "03041"
     page.locator("#id_p-documento").fill("11111111H")
     page.locator("#id_p-nivel_estudios").select_option("45")

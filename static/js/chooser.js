@@ -62,7 +62,14 @@
       chosen = { code: control.value, label: control.getAttribute("data-chooser-label") || control.value };
       control.type = "hidden";
     }
-    if (nameNote) { nameNote.hidden = true; }
+    if (nameNote) {
+      // The box itself shows the name now: hide the note and stop announcing it twice.
+      nameNote.hidden = true;
+      var described = (box.getAttribute("aria-describedby") || "").split(/\s+/)
+        .filter(function (id) { return id && id !== nameNote.id; }).join(" ");
+      if (described) { box.setAttribute("aria-describedby", described); }
+      else { box.removeAttribute("aria-describedby"); }
+    }
     box.value = chosen.label;
 
     control.parentNode.insertBefore(wrapper, control);
@@ -109,9 +116,11 @@
     function choose(position) {
       var option = options[position];
       if (!option) { return; }
-      chosen = { code: option.code, label: option.label };
+      // A municipality keeps its province in the box: there are many "Villanueva".
+      var shown = option.detail && !isSelect ? option.label + " (" + option.detail + ")" : option.label;
+      chosen = { code: option.code, label: shown };
       setValue(option.code);
-      box.value = option.label;
+      box.value = shown;
       close();
       control.dispatchEvent(new Event("change", { bubbles: true }));
     }

@@ -34,6 +34,10 @@ def test_every_municipality_of_spain_is_a_code_list_the_admin_keeps(province, cl
     assert codelists.birthplace("", "", "228") == "Marruecos"
     assert codelists.place_name("28005") == "Alcalá de Henares (Madrid)"
     assert codelists.place_name("228") == "Marruecos"
+    assert codelists.resolve("municipios", "El Campello (Alicante/Alacant)").code == "03050"
+    assert codelists.resolve("municipios", "castalla").code == "03053"
+    assert codelists.resolve("municipios", "Villanueva") is None  # no such single name
+    assert codelists.resolve("paises", "marruecos").code == "228"
     admin = client_for(province.provincial_admin, "diputacion.localhost")
     listing = admin.get("/admin/codigos/codigo/", {"tabla__exact": "municipios", "q": "Castalla"})
     assert listing.status_code == 200
