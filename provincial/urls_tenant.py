@@ -13,6 +13,7 @@ gestion_patterns = [
     path("sede/", include("sede.urls_gestion")),
     path("soporte/", include("soporte.urls")),
     path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
+    path("cargos/", include("tenants.urls_offices")),
     path("usuarios/", include(([
         path("", views.member_list, name="list"),
         path("nuevo/", views.member_add, name="add"),

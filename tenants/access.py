@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from provincial.jobs import registry
 from provincial.models import Job
 from tenants.actions import entity_applications
-from tenants.models import Entity, Membership
+from tenants.models import Entity, Membership, OfficeHolder
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -93,4 +93,12 @@ def get_job_for(request: HttpRequest, pk: int) -> Job:
     try:
         return jobs.get(pk=pk)
     except Job.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_office_holder_for(request: HttpRequest, pk: int) -> OfficeHolder:
+    """An office holder of the request's entity; 404 for another entity's or a missing one."""
+    try:
+        return OfficeHolder.objects.for_entity(request.tenant).select_related("entity").get(pk=pk)
+    except OfficeHolder.DoesNotExist as exc:
         raise Http404 from exc

@@ -546,12 +546,14 @@ def _refuse_overlaps(entity: Entity, fields: dict, *, exclude: int | None = None
         office__in=offices.conflicting_offices(fields["office"])).overlapping(
         fields["start_date"], fields["end_date"]).exclude(pk=exclude).order_by("start_date").first()
     if clash is not None:
-        until = clash.end_date.strftime("%d/%m/%Y") if clash.end_date else _("hoy, sin fecha de fin")
-        raise ValidationError({"start_date": [
-            _("Se solapa con %(name)s (%(office)s) del %(start)s al %(end)s: termine antes ese "
-              "periodo o cambie las fechas.")
-            % {"name": clash.name, "office": clash.get_office_display(),
-               "start": clash.start_date.strftime("%d/%m/%Y"), "end": until}]})
+        values = {"name": clash.name, "office": clash.get_office_display(),
+                  "start": clash.start_date.strftime("%d/%m/%Y"),
+                  "end": clash.end_date.strftime("%d/%m/%Y") if clash.end_date else ""}
+        message = _("Se solapa con %(name)s (%(office)s) del %(start)s al %(end)s: termine "
+                    "antes ese periodo o cambie las fechas.") if clash.end_date else \
+            _("Se solapa con %(name)s (%(office)s), en el cargo desde el %(start)s sin fecha "
+              "de fin: termine antes ese periodo o cambie las fechas.")
+        raise ValidationError({"start_date": [message % values]})
 
 
 def _audit_detail(holder: OfficeHolder) -> dict:

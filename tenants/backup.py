@@ -6,7 +6,8 @@ A whole-database pg_dump fails past ~120 schemas with default lock limits
 - manifest.json: format, entity, creation time, applied migrations, tables;
 - schema/<table>.csv: every table of the entity's schema (COPY, with header);
 - shared.json: the entity's rows in public tables (entity, domains, populations,
-  adhesions, memberships with their users, distribution addresses, jobs), Django-serialized.
+  adhesions, memberships with their users, distribution addresses, office holders, jobs),
+  Django-serialized.
 
 Restoring needs no pg_dump binary and no knowledge of the schema name: the data is
 copied into a schema created the normal way (spare or clone of the template), so an
@@ -38,6 +39,7 @@ from tenants.models import (
     Entity,
     EntityPopulation,
     Membership,
+    OfficeHolder,
     User,
 )
 
@@ -73,6 +75,7 @@ def _shared_objects(entity: Entity) -> list:
             *EntityPopulation.objects.filter(entity=entity),
             *Adhesion.objects.filter(entity=entity), *users, *memberships,
             *DistributionAddress.objects.filter(entity=entity),
+            *OfficeHolder.objects.for_entity(entity),
             *Job.objects.filter(entity=entity)]
 
 
@@ -261,6 +264,7 @@ def _restore_shared(entity: Entity, objects: list, original: Entity) -> None:
     if same:
         EntityPopulation.objects.filter(entity=entity).delete()
         DistributionAddress.objects.filter(entity=entity).delete()
+        OfficeHolder.objects.for_entity(entity).delete()
         Membership.objects.filter(entity=entity).delete()
         Adhesion.objects.filter(entity=entity).delete()
     # Users are provincial accounts: reuse the one with the same user name, create it

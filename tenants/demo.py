@@ -42,6 +42,40 @@ POSTAL_CODES = {"alcalali": "03728", "agost": "03698", "castalla": "03420",
                 "benissa": "03720", "altea": "03590", "alcoi": "03801",
                 "mancomunitat-alcoia": "03801"}
 
+# Who holds each office (fictional people): slug → [(office, name, wording, start, end)].
+# Marta Boronat Climent, the demo user "secretaria", is the Secretaria-Interventora that
+# Alcalalí and Agost share; the earlier periods show that documents name whoever was in
+# office on the day of issue.
+OFFICE_HOLDERS = {
+    "alcalali": [
+        ("alcaldia", "Vicent Ferrer Ivars", "masculine", "2019-06-15", None),
+        ("secretaria_intervencion", "Joan Soler Mas", "masculine", "2015-09-01", "2021-02-28"),
+        ("secretaria_intervencion", "Marta Boronat Climent", "feminine", "2021-03-01", None)],
+    "agost": [
+        ("alcaldia", "Francesc Gil Sala", "masculine", "2019-06-15", "2023-06-16"),
+        ("alcaldia", "Carme Navarro Jover", "feminine", "2023-06-17", None),
+        ("secretaria_intervencion", "Marta Boronat Climent", "feminine", "2021-03-01", None)],
+    "castalla": [
+        ("alcaldia", "Antoni Bernabeu Sempere", "masculine", "2023-06-17", None),
+        ("secretaria", "Laura Payà Rico", "feminine", "2018-01-08", None),
+        ("intervencion", "Miquel Tomàs Vidal", "masculine", "2020-05-04", None)],
+    "benissa": [
+        ("alcaldia", "Neus Crespo Ribes", "feminine", "2023-06-17", None),
+        ("secretaria", "Xavier Llorca Perles", "masculine", "2016-02-01", None),
+        ("intervencion", "Anna Sendra Morell", "feminine", "2019-10-14", None)],
+    "altea": [
+        ("alcaldia", "Pere Savall Mulet", "masculine", "2023-06-17", None),
+        ("secretaria", "Isabel Lloret Such", "feminine", "2017-04-03", None),
+        ("tesoreria", "Àlex Soler Ripoll", "neutral", "2022-01-10", None)],
+    "alcoi": [
+        ("alcaldia", "Lluís Cerdà Jordà", "masculine", "2023-06-17", None),
+        ("secretaria", "Elena Grau Pascual", "feminine", "2014-11-03", None),
+        ("intervencion", "Ramon Miró Llinares", "masculine", "2018-06-01", None)],
+    "mancomunitat-alcoia": [
+        ("presidencia", "Consol Miralles Santonja", "feminine", "2023-09-20", None),
+        ("secretaria_intervencion", "Enric Domènech Valor", "masculine", "2020-02-03", None)],
+}
+
 # A tiny but well-formed PDF standing for the mayor's signed acceptance.
 ACCEPTANCE_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -163,6 +197,7 @@ def load(stdout=None) -> dict[str, Entity]:
     DistributionAddress.objects.get_or_create(entity=manc, email=f"presidencia@{_host(slug)}",
                                               defaults={"label": "Presidencia"})
     _memberships(entities, admin)
+    _office_holders(entities, admin)
     _padron(entities, say)
     _eadmin(entities, say)
     from soporte import demo as soporte_demo
@@ -171,6 +206,26 @@ def load(stdout=None) -> dict[str, Entity]:
     if created:
         say(f"  Soporte: {created} incidencias de ejemplo\n")
     return entities
+
+
+def _office_holders(entities: dict[str, Entity], admin: User,
+                    only: list[str] | None = None) -> None:
+    """The demo's office holders, for entities that have none recorded yet."""
+    import datetime
+
+    from tenants.models import OfficeHolder
+
+    for slug, rows in OFFICE_HOLDERS.items():
+        if only is not None and slug not in only:
+            continue
+        entity = entities[slug]
+        if OfficeHolder.objects.for_entity(entity).exists():
+            continue
+        for office, name, wording, start, end in rows:
+            actions.add_office_holder(entity, actions.OfficeHolderData(
+                office=office, name=name, wording=wording,
+                start_date=datetime.date.fromisoformat(start),
+                end_date=datetime.date.fromisoformat(end) if end else None), acting_user=admin)
 
 
 def _eadmin(entities: dict[str, Entity], say) -> None:

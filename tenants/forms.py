@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.es import nif as stdnum_nif
 
-from tenants.choices import Application, EntityKind, MembershipRole
+from tenants.choices import Application, EntityKind, MembershipRole, Office, Wording
 from tenants.models import Entity, Service
 
 
@@ -101,3 +101,41 @@ class HandoffIssueForm(forms.Form):
 
     estado = forms.RegexField(regex=r"^[A-Za-z0-9_-]{32,64}$")
     vinculo = forms.RegexField(regex=r"^[0-9a-f]{64}$")
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OfficeHolderForm(forms.Form):
+    """Who holds an office of the entity, and from when (tenants.actions checks overlaps)."""
+
+    office = forms.ChoiceField(label=_("Cargo"), choices=Office.choices)
+    name = forms.CharField(label=_("Nombre y apellidos"), max_length=200)
+    nif = forms.CharField(label=_("NIF"), max_length=12, required=False,
+                          help_text=_("Opcional. No se imprime en los documentos."))
+    wording = forms.ChoiceField(
+        label=_("Tratamiento en los documentos"), choices=Wording.choices,
+        initial=Wording.NEUTRAL,
+        help_text=_("Cómo se nombra el cargo bajo la firma y en los certificados."))
+    title = forms.CharField(
+        label=_("Título propio"), max_length=120, required=False,
+        help_text=_("Solo si firma con otro título que el del cargo, con su artículo (p. ej. "
+                    "«La Alcaldesa-Presidenta», «El Secretario accidental»)."))
+    start_date = forms.DateField(label=_("Desde"), widget=_DateInput())
+    end_date = forms.DateField(label=_("Hasta"), widget=_DateInput(), required=False,
+                               help_text=_("Vacío mientras sigue en el cargo."))
+
+    def __init__(self, *args, entity: Entity, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The office that gives the visto bueno depends on the kind of entity.
+        hidden = Office.PRESIDENCIA if entity.kind == EntityKind.AYUNTAMIENTO \
+            else Office.ALCALDIA
+        self.fields["office"].choices = [(code, label) for code, label in Office.choices
+                                         if code != hidden]
+
+
+class EndOfficeForm(forms.Form):
+    end_date = forms.DateField(label=_("Último día en el cargo"), widget=_DateInput())

@@ -42,5 +42,7 @@ register(Section(namespace="trabajos", label=_("Trabajos"), url_name="gestion:tr
                  icon="jobs", order=900))
 register(Section(namespace="auditoria", label=_("Auditoría"), url_name="gestion:auditoria:list",
                  icon="audit", user_admin_only=True, order=960))
+register(Section(namespace="cargos", label=_("Cargos de la entidad"), url_name="gestion:cargos:list",
+                 icon="user", user_admin_only=True, order=940))
 register(Section(namespace="usuarios", label=_("Usuarios y permisos"),
                  url_name="gestion:usuarios:list", icon="users", user_admin_only=True, order=950))

@@ -197,10 +197,15 @@ def issue_rendered(kind: str, template_name: str, context: dict[str, Any], *, ti
                    issuer: User | None, subject_document: str = "", subject_name: str = "",
                    metadata: dict[str, Any] | None = None,
                    obj: models.Model | None = None) -> IssuedDocument:
-    """Render `template_name` with the document's stamp and issue the PDF."""
+    """Render `template_name` with the document's stamp and issue the PDF. Templates also
+    get `signatories`: who holds the entity's offices on the day of issue (looked up only
+    if the template names them)."""
+    from tenants.offices import Signatories
+
     stamp = new_stamp()
+    signatories = Signatories(stamp.entity, timezone.localdate(stamp.issued_at))
     pdf_bytes = render_pdf(template_name, {**context, "stamp": stamp, "entity": stamp.entity,
-                                           "title": title})
+                                           "title": title, "signatories": signatories})
     return issue(kind, title=title, pdf_bytes=pdf_bytes, issuer=issuer,
                  subject_document=subject_document, subject_name=subject_name,
                  metadata=metadata, obj=obj, stamp=stamp)

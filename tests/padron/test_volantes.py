@@ -129,15 +129,16 @@ def test_certificado_is_issued_by_the_secretaria_under_art_61_rpdtel(callejero, 
     document = padron_documents.certificado(maria, acting_user=province.clerk_a)
     text = pdf_text(document.file.read())
     assert "CERTIFICADO DE EMPADRONAMIENTO" in text
-    assert "EL/LA SECRETARIO/A AJUNTAMENT D'AGOST" in text
+    # Nobody is recorded in office: the offices themselves sign, in neutral words.
+    assert "LA SECRETARÍA AJUNTAMENT D'AGOST" in text
     assert "CERTIFICA:" in text
     assert "figura inscrita en él" in text  # María
     assert ("artículo 61 del Reglamento de Población y Demarcación Territorial de las "
             "Entidades Locales, aprobado por el Real Decreto 1690/1986, de 11 de julio") in text
     assert "visto bueno de la Alcaldía" in text
-    assert "Vº Bº" in text
-    assert "El/La Alcalde/sa" in text
-    assert "El/La Secretario/a" in text
+    assert "Vº Bº La Alcaldía" in text
+    assert "/" not in text.split("CERTIFICA:")[0].split("CERTIFICADO DE EMPADRONAMIENTO")[1]
+    assert "El/La" not in text and "EL/LA" not in text
     assert "no lleva firma electrónica de órgano" in text
     assert document.signature == "sin sello"
     assert document.csv in text
@@ -246,3 +247,37 @@ def test_issuing_is_refused_to_whoever_may_not_use_the_padron_of_a(callejero, ct
     ("12345678Z", "***4567**"), ("X1234567L", "****4567*"), ("", "")])
 def test_other_members_documents_show_four_digits_only(documento, shown):
     assert padron_documents.masked_document(documento) == shown
+
+
+def test_certificado_names_the_holders_in_office_on_the_day_of_issue(callejero, ctx, province):
+    """The secretaria who certifies and the mayor who gives the visto bueno, with their
+    titles, as recorded in /gestion/cargos/ for the day the certificate is issued."""
+    import time_machine
+
+    from tenants import actions as tenant_actions
+    from tenants.actions import OfficeHolderData
+
+    def add(office, name, wording, start, end=None):
+        tenant_actions.add_office_holder(province.a, OfficeHolderData(
+            office=office, name=name, wording=wording, start_date=start, end_date=end),
+            acting_user=province.provincial_admin)
+
+    add("alcaldia", "Francesc Gil Sala", "masculine", D(2019, 6, 15), D(2023, 6, 16))
+    add("alcaldia", "Carme Navarro Jover", "feminine", D(2023, 6, 17))
+    add("secretaria_intervencion", "Marta Boronat Climent", "feminine", D(2021, 3, 1))
+    maria = alta(callejero, ctx, fecha=D(2020, 3, 1))
+    with time_machine.travel(datetime.datetime(2023, 6, 16, 12, tzinfo=datetime.UTC)):
+        before = pdf_text(padron_documents.certificado(maria, acting_user=province.clerk_a)
+                          .file.read())
+    with time_machine.travel(datetime.datetime(2023, 6, 17, 12, tzinfo=datetime.UTC)):
+        after = pdf_text(padron_documents.certificado_historico(
+            maria, acting_user=province.clerk_a).file.read())
+    for text in (before, after):
+        assert ("MARTA BORONAT CLIMENT, SECRETARIA-INTERVENTORA AJUNTAMENT D'AGOST "
+                "CERTIFICA:") in text
+        assert "La Secretaria-Interventora Marta Boronat Climent" in text
+    assert "Vº Bº El Alcalde Francesc Gil Sala" in before
+    assert "Carme Navarro" not in before
+    assert "Vº Bº La Alcaldesa Carme Navarro Jover" in after
+    assert "Francesc Gil" not in after
+
