@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from provincial import audit, params
-from tenants import actions
+from tenants import actions, sections
 from tenants.access import (
     adhered_applications,
     current_membership,
@@ -78,7 +78,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "entity": tenant,
         "population": tenant.population(),
         "adhesions": adhesions,
-        "my_applications": [Application(code).label for code in Application.values if code in usable],
+        # Each with its entry page, or marked "en preparación" when it has no pages yet.
+        "my_applications": sections.application_entries(usable),
         "recent_jobs": entity_jobs(request).order_by("-created_at")[:5],
         "member_count": Membership.objects.filter(entity=tenant, is_active=True).count()
         if membership.is_user_admin else None,
