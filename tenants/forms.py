@@ -102,6 +102,7 @@ class HandoffIssueForm(forms.Form):
     estado = forms.RegexField(regex=r"^[A-Za-z0-9_-]{32,64}$")
     vinculo = forms.RegexField(regex=r"^[0-9a-f]{64}$")
 
+
 class _DateInput(forms.DateInput):
     input_type = "date"
 
