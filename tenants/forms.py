@@ -5,15 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.es import nif as stdnum_nif
 
+from tenants import sections
 from tenants.choices import Application, EntityKind, MembershipRole, Office, Wording
 from tenants.models import Entity, Service
 
 
 def _application_choices(available: set[str]) -> list[tuple[str, str]]:
-    return [(code, label) for code, label in Application.choices if code in available]
+    """The applications that can be granted; one without pages yet says so."""
+    return [(code, label if sections.for_application(code) else
+             format_lazy("{label} ({note})", label=label, note=_("en preparación")))
+            for code, label in Application.choices if code in available]
 
 
 class MembershipForm(forms.Form):

@@ -7,8 +7,10 @@ pages are protected and listed without touching either.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,3 +48,43 @@ register(Section(namespace="cargos", label=_("Cargos de la entidad"), url_name="
                  icon="user", user_admin_only=True, order=940))
 register(Section(namespace="usuarios", label=_("Usuarios y permisos"),
                  url_name="gestion:usuarios:list", icon="users", user_admin_only=True, order=950))
+
+
+@dataclass(frozen=True)
+class ApplicationEntry:
+    """A granted application as the back office shows it: its entry page, or none yet."""
+
+    code: str
+    label: str
+    url: str | None  # None: granted, but the application has no pages yet ("en preparación")
+    icon: str = ""
+
+    @property
+    def is_ready(self) -> bool:
+        return self.url is not None
+
+
+def for_application(code: str) -> Section | None:
+    """The section that holds the pages of application `code`, if it has any."""
+    return next((section for section in all_sections() if section.application == code), None)
+
+
+def application_entries(codes: Iterable[str]) -> list[ApplicationEntry]:
+    """`codes` in the catalogue's order, each with its entry page when it has pages."""
+    from tenants.choices import Application
+
+    wanted = set(codes)
+    entries = []
+    for code, label in Application.choices:
+        if code not in wanted:
+            continue
+        section = for_application(code)
+        url = None
+        if section is not None:
+            try:
+                url = reverse(section.url_name)
+            except NoReverseMatch:
+                url = None
+        entries.append(ApplicationEntry(code=code, label=str(label), url=url,
+                                        icon=section.icon if section else ""))
+    return entries
