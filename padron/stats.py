@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from padron import actions, codelists
 from padron.choices import Sexo, TipoMovimiento
 from padron.models import Habitante, Movimiento
+from provincial.charts import axis_ticks
 
 AGE_GROUP_YEARS = 5
 OLDEST_GROUP = 20  # 100 years and over
@@ -214,11 +215,6 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
 
-def ticks(maximum: int, count: int = 4) -> list[int]:
-    step = maximum / count
-    return [round(step * i) for i in range(count + 1)]
-
-
 @dataclass
 class Bar:
     x: float
@@ -277,7 +273,9 @@ def pyramid_chart(groups: list[AgeGroup], *, width: int = 640, row: int = 16) ->
     """Men to the left of the centre, women to the right; the oldest group on top."""
     gutter, top, bottom, margin = 64, 24, 28, 24  # margin: room for the end tick labels
     half = (width - gutter - 2 * margin) / 2
-    maximum = nice_ceiling(max([max(g.hombres, g.mujeres) for g in groups] + [1]))
+    # Whole, evenly spaced ticks on each half; the axis ends at the last one.
+    axis = axis_ticks(max([max(g.hombres, g.mujeres) for g in groups] + [1]), intervals=2)
+    maximum = axis[-1]
     chart = Chart(width=width, height=top + row * len(groups) + bottom)
     centre_left, centre_right = margin + half, margin + half + gutter
     for index, group in enumerate(reversed(groups)):
@@ -290,7 +288,7 @@ def pyramid_chart(groups: list[AgeGroup], *, width: int = 640, row: int = 16) ->
                               "mujeres"))
         chart.labels.append(Label(width / 2, y + row - 4, group.label))
     axis_y = top + row * len(groups)
-    for value in ticks(maximum, 2):
+    for value in axis:
         offset = half * value / maximum
         chart.ticks.append(Tick(centre_left - offset, value))
         if value:
@@ -323,7 +321,8 @@ def monthly_chart(months: list[MonthCount], *, width: int = 720, height: int = 2
     plot_height = height - top - bottom
     slot = (width - left - right) / max(len(months), 1)
     bar = max(2.0, slot * 0.36)
-    maximum = nice_ceiling(max([max(m.altas, m.bajas) for m in months] + [1]))
+    axis = axis_ticks(max([max(m.altas, m.bajas) for m in months] + [1]))
+    maximum = axis[-1]
     chart = Chart(width=width, height=height)
     base = top + plot_height
     for index, month in enumerate(months):
@@ -334,7 +333,7 @@ def monthly_chart(months: list[MonthCount], *, width: int = 720, height: int = 2
                                   series))
         if index % 3 == 0 or index == len(months) - 1:
             chart.labels.append(Label(left + index * slot + slot / 2, base + 16, month.label))
-    for value in ticks(maximum):
+    for value in axis:
         chart.ticks.append(Tick(base - plot_height * value / maximum, value))
     chart.extra = {"left": left, "right": width - right, "base": base, "tick_x": left - 6}
     return chart

@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from provincial.charts import axis_ticks
 from provincial.spreadsheets import set_text_safe
 from soporte.choices import Estado
 from soporte.models import HistoricoAnual, Incidencia
@@ -84,21 +85,13 @@ def compute(year: int) -> Figures:
 # --- charts ---------------------------------------------------------------------------------
 
 
-def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return int(step * magnitude)
-    return value
-
-
 def column_chart(items: list[tuple[str, int]], *, width: int = 720, height: int = 260) -> dict:
     """Vertical bars: geometry for an inline SVG (labels under, values above)."""
     left, bottom, top = 48, 28, 18
     plot_h = height - bottom - top
-    maximum = _nice_max(max((v for _l, v in items), default=0))
+    # Whole, evenly spaced ticks (0, 2, 4… never 0, 2, 5, 8, 10); the axis ends at the last.
+    axis = axis_ticks(max((v for _l, v in items), default=0))
+    maximum = axis[-1]
     slot = (width - left - 8) / max(len(items), 1)
     bars = []
     for index, (label, value) in enumerate(items):
@@ -107,8 +100,8 @@ def column_chart(items: list[tuple[str, int]], *, width: int = 720, height: int 
         bars.append({"x": round(x, 1), "y": round(top + plot_h - h, 1), "width": round(slot * 0.7, 1),
                      "height": round(h, 1), "label": label, "value": value,
                      "cx": round(x + slot * 0.35, 1)})
-    ticks = [{"value": round(maximum * i / 4), "y": round(top + plot_h - plot_h * i / 4, 1)}
-             for i in range(5)]
+    ticks = [{"value": value, "y": round(top + plot_h - plot_h * value / maximum, 1)}
+             for value in axis]
     return {"width": width, "height": height, "bars": bars, "ticks": ticks, "left": left,
             "axis_y": top + plot_h, "label_y": height - 8}
 
