@@ -77,12 +77,19 @@ def populate(entity, *, asientos: int = 40, seed: int = 2026) -> None:
         return
     rng = random.Random(seed)
     now = timezone.now()
-    moments = sorted(now - datetime.timedelta(minutes=rng.randint(30, 42 * 24 * 60))
-                     for _ in range(asientos))
-    for index, moment in enumerate(moments):
+    moments = []
+    for _ in range(asientos):
+        moment = now - datetime.timedelta(minutes=rng.randint(30, 42 * 24 * 60))
         local = moment.astimezone(MADRID)
         if local.weekday() < 5:  # office hours on working days, as a desk would
-            moment = local.replace(hour=rng.randint(8, 14), minute=rng.randint(0, 59))
+            desk = local.replace(hour=rng.randint(8, 14), minute=rng.randint(0, 59))
+            if desk < now:  # later today is still to come
+                moment = desk
+        moments.append(moment)
+    # A register numbers what is presented in the order it is presented: the final times
+    # are sorted before anything is registered.
+    moments.sort()
+    for index, moment in enumerate(moments):
         documento, nombre, ap1, ap2 = rng.choice(PERSONAS)
         asunto, resumen, unidad = rng.choice(ASUNTOS)
         libro = "S" if index % 5 == 4 else "E"
@@ -97,7 +104,7 @@ def populate(entity, *, asientos: int = 40, seed: int = 2026) -> None:
                                         email=f"{documento.lower()}@correo.example")],
             anexos=[AnexoData(nombre="escrito.pdf", contenido=PDF)] if index % 3 == 0 else [],
             unidad=unidades[unidad], es_factura=asunto.startswith("Factura"),
-            presentado_en=min(moment, now))
+            presentado_en=moment)
         if libro == "E" and index % 4 == 1:
             services.distribuir(asiento, unidad=unidades[unidad], acting_user=None)
         if index == 7:
