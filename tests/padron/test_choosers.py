@@ -278,3 +278,18 @@ def test_the_generator_stores_a_spanish_label_as_who_did_each_operation(in_a):
     demo.generate(in_a, inhabitants=5, seed=3)
     assert set(Movimiento.objects.values_list("clerk_name", flat=True)) == {
         "Carga inicial (generador de datos de demostración)"}
+
+
+def test_the_spanish_order_of_the_list_is_read_from_its_index(callejero, ctx):
+    from django.db import connection
+
+    alta(callejero, ctx)
+    queryset = filter_habitantes({}).prefetch_related(None)[:25]
+    with connection.cursor() as cursor:
+        # On a tiny table the planner would rather sort; forbid that to see the index match.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "habitante_orden_es" in plan, plan
