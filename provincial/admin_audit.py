@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from provincial import audit
+from provincial.admin_widgets import SafeAutocompleteMixin
 
 
 def _entity_of(obj):
@@ -16,7 +17,7 @@ def _entity_of(obj):
     return entity if isinstance(entity, Entity) else None
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """ModelAdmin whose additions, changes (inlines included) and deletions are audited."""
 
     def _audit(self, request, obj, verb: str, message="") -> None:

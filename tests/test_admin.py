@@ -127,3 +127,17 @@ def test_changes_made_in_the_admin_are_audited(province, client_for):
     assert changed.entity_id == province.a.pk
     assert changed.user == province.provincial_admin
     assert "Aplicaciones concedidas" in changed.detail["message"]
+
+
+@pytest.mark.parametrize(("path", "field"), [("/admin/tenants/adhesion/add/", "entity"),
+                                             ("/admin/tenants/membership/add/", "user"),
+                                             ("/admin/tenants/distributionaddress/add/", "entity")])
+@pytest.mark.parametrize("value", ["abc", "2026-02-30", "9" * 30])
+def test_admin_autocomplete_with_a_malformed_key_shows_the_form_again(
+        province, client_for, path, field, value):
+    count = {"entity": Adhesion, "user": Membership}.get(field, Adhesion).objects.count()
+    response = client_for(province.provincial_admin, HOST_PROVINCIAL).post(
+        path, {field: value, "entity": value, "service": value})
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+    assert {"entity": Adhesion, "user": Membership}.get(field, Adhesion).objects.count() == count
