@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from provincial.admin_audit import AuditedAdmin
+from provincial.admin_widgets import SafeAutocompleteMixin
 from tenants import actions
 from tenants.choices import AdhesionState, Application
 from tenants.models import (
@@ -48,7 +49,7 @@ class AdhesionInline(admin.TabularInline):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 0
     fields = ["user", "role", "applications", "is_active"]
@@ -241,7 +242,7 @@ class MembershipAdmin(AuditedAdmin):
 
 
 
-class UserMembershipInline(admin.TabularInline):
+class UserMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
