@@ -37,7 +37,7 @@ MALFORMED = ["2026-02-30", "abc", "9" * 30, "x" * 10_240]
 # English names that third-party apps bring and nobody translated.
 ENGLISH = re.compile(
     r"\b(TOTP devices?|Static devices?|Access attempts?|Access failures?|Access logs?|"
-    r"Periodic tasks?|Crontabs?|Interval schedules?|Solar events?|Clocked schedules?|"
+    r"Periodic tasks?|Interval schedules?|Solar events?|Clocked schedules?|"
     r"Task results?|Group results?)\b")
 # A dotted lower-case identifier such as an audit action (`tenants.membership.update`) or
 # a job kind (`sede.acuse`), unless it is a host name or a file name.
@@ -151,12 +151,17 @@ def visible_text(html: bytes) -> str:
     return " ".join(" ".join(tree.itertext()).split())
 
 
-def raw_identifiers(text: str, command_names: set[str]) -> list[str]:
-    """Internal identifiers in a page's visible text."""
+def raw_identifiers(text: str, command_names: set[str], app_names: set[str] | None = None
+                    ) -> list[str]:
+    """Internal identifiers in a page's visible text. A dotted name counts when it starts
+    with the name of an installed app (`tenants.membership.update`, `sede.acuse`), if
+    `app_names` is given."""
     found = [m.group(0) for m in ENGLISH.finditer(text)]
     for match in DOTTED.finditer(text):
         value = match.group(1)
         if value.rsplit(".", 1)[-1] in NOT_IDENTIFIER_ENDINGS:
+            continue
+        if app_names is not None and value.split(".", 1)[0] not in app_names:
             continue
         found.append(value)
     words = set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text))
@@ -193,6 +198,7 @@ class Crawler:
     hosts: set[str]
     command_names: set[str]
     allowed_words: set[str] = field(default_factory=set)  # e.g. user names with a dot
+    app_names: set[str] | None = None
     max_pages: int = 150
     per_shape: int = 5
     fuzz: bool = True
@@ -239,7 +245,8 @@ class Crawler:
             self._found(Finding("5xx" if not malformed else "5xx on malformed input",
                                 response.method, response.url, str(response.status)))
         elif response.is_html and response.status < 300:
-            found = set(raw_identifiers(visible_text(response.body), self.command_names))
+            found = set(raw_identifiers(visible_text(response.body), self.command_names,
+                                        self.app_names))
             found -= self.allowed_words
             if found:
                 self._found(Finding("raw identifier", response.method, response.url,
