@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from provincial import embedded
@@ -284,6 +283,7 @@ REGISTRO_MAX_ANEXOS = env_int("REGISTRO_MAX_ANEXOS", 20)
 REGISTRO_SIR_MAX_BYTES = env_int("REGISTRO_SIR_MAX_BYTES", 30 * 1024 * 1024)
 REGISTRO_SIR_DIR = env_str("REGISTRO_SIR_DIR", "")  # empty: MEDIA_ROOT/sir
 REGISTRO_SIR_TRANSPORT = env_str("REGISTRO_SIR_TRANSPORT", "registro.transporte.CarpetaTransporte")
+REGISTRO_SIR_POLL_SECONDS = env_int("REGISTRO_SIR_POLL_SECONDS", 300)
 # Inhabitants the demo loader generates for each demo entity with the padrón service.
 DEMO_PADRON_INHABITANTS = env_int("DEMO_PADRON_INHABITANTS", 600)
 # Largest signed acceptance document (PDF) accepted for an adhesion.
@@ -319,30 +319,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "dispatch-pending-jobs": {
-        "task": "provincial.tasks.dispatch_pending_jobs",
-        "schedule": env_int("JOB_OUTBOX_SWEEP_SECONDS", 30),
-    },
-    "refill-spare-schemas": {
-        "task": "tenants.tasks.refill_spare_schemas",
-        "schedule": 600,
-        "options": {"queue": "provision"},
-    },
-    "backup-all-entities": {
-        "task": "tenants.tasks.backup_all_entities",
-        "schedule": crontab(hour=2, minute=30),
-        "options": {"queue": "provision"},
-    },
-    "poll-sir-inboxes": {
-        "task": "registro.tasks.poll_sir_inboxes",
-        "schedule": env_int("REGISTRO_SIR_POLL_SECONDS", 300),
-    },
-    "purge-login-handoffs": {
-        "task": "tenants.tasks.purge_login_handoffs",
-        "schedule": 3600,
-    },
-}
+# The periodic tasks are not listed here: each app registers its own (provincial.periodic)
+# and provincial/celery.py turns them into beat_schedule once the apps are loaded.
+JOB_OUTBOX_SWEEP_SECONDS = env_int("JOB_OUTBOX_SWEEP_SECONDS", 30)
 # A job stays 'pending' (not handed to the broker) at most this long before the sweep
 # tries again; attempts beyond JOB_MAX_ATTEMPTS fail the job.
 JOB_OUTBOX_GRACE_SECONDS = env_int("JOB_OUTBOX_GRACE_SECONDS", 10)

@@ -8,6 +8,9 @@ class RegistroConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from provincial import periodic
         from provincial.documents import kinds
         from registro import tasks  # noqa: F401 - registers the job kinds
         from tenants import sections
@@ -20,3 +23,6 @@ class RegistroConfig(AppConfig):
                        label=_("Justificante de registro"))
         kinds.register("libro_registro", application="registro",
                        label=_("Libro de registro"))
+        periodic.register(periodic.Entry(
+            name="Consultar las bandejas SIR", task="registro.tasks.poll_sir_inboxes",
+            schedule=settings.REGISTRO_SIR_POLL_SECONDS, former_names=("poll-sir-inboxes",)))

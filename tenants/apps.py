@@ -12,3 +12,22 @@ class TenantsConfig(AppConfig):
         from tenants import tasks  # noqa: F401 - registers the job handlers
 
         routing.connect_signals()
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    from celery.schedules import crontab
+
+    from provincial import periodic
+    from provincial.periodic import Entry
+
+    periodic.register(Entry(name="Reponer los esquemas de reserva",
+                            task="tenants.tasks.refill_spare_schemas", schedule=600,
+                            queue="provision", former_names=("refill-spare-schemas",)))
+    periodic.register(Entry(name="Copia de seguridad nocturna de las entidades",
+                            task="tenants.tasks.backup_all_entities",
+                            schedule=crontab(hour=2, minute=30), queue="provision",
+                            former_names=("backup-all-entities",)))
+    periodic.register(Entry(name="Borrar los traspasos de sesión usados o caducados",
+                            task="tenants.tasks.purge_login_handoffs", schedule=3600,
+                            former_names=("purge-login-handoffs",)))
