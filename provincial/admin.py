@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from provincial import admin_thirdparty  # noqa: F401 - Spanish admins of axes and django-otp
+from provincial import (
+    admin_permissions,  # noqa: F401 - Spanish permission labels
+    admin_thirdparty,  # noqa: F401 - Spanish admins of axes and django-otp
+)
 from provincial.models import AuditEvent, Job, SchemaMigrationState
 
 

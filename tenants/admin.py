@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from provincial.admin_audit import AuditedAdmin
+from provincial.admin_permissions import SpanishPermissionsMixin
 from provincial.admin_widgets import SafeAutocompleteMixin
 from tenants import actions
 from tenants.choices import AdhesionState, Application
@@ -251,7 +252,7 @@ class UserMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+class UserAdmin(SpanishPermissionsMixin, AuditedAdmin, DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff",
                     "is_support_agent", "can_send_communications", "is_active"]
     list_filter = ["is_staff", "is_support_agent", "can_send_communications", "is_active",

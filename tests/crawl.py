@@ -38,7 +38,7 @@ MALFORMED = ["2026-02-30", "abc", "9" * 30, "x" * 10_240]
 ENGLISH = re.compile(
     r"\b(TOTP devices?|Static devices?|Access attempts?|Access failures?|Access logs?|"
     r"Periodic tasks?|Interval schedules?|Solar events?|Clocked schedules?|"
-    r"Task results?|Group results?)\b")
+    r"Task results?|Group results?|Can (?:add|change|delete|view) [a-z]+)\b")
 # A dotted lower-case identifier such as an audit action (`tenants.membership.update`) or
 # a job kind (`sede.acuse`), unless it is a host name or a file name.
 DOTTED = re.compile(r"(?<![\w@./-])([a-z][a-z_]+(?:\.[a-z][a-z_0-9]+)+)(?![\w@/-])")

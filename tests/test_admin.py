@@ -141,3 +141,15 @@ def test_admin_autocomplete_with_a_malformed_key_shows_the_form_again(
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert {"entity": Adhesion, "user": Membership}.get(field, Adhesion).objects.count() == count
+
+
+@pytest.mark.parametrize("path", ["/admin/auth/group/add/", "/admin/tenants/user/{pk}/change/"])
+def test_admin_lists_permissions_in_spanish(province, client_for, path):
+    admin = province.provincial_admin
+    page = client_for(admin, HOST_PROVINCIAL).get(path.format(pk=admin.pk))
+    text = html.unescape(page.content.decode())
+    assert page.status_code == 200
+    assert "Can add" not in text
+    assert "TOTP device" not in text
+    assert "Doble factor: aplicaciones de autenticación | aplicación de autenticación | " \
+           "Puede añadir «aplicación de autenticación»" in text
