@@ -1000,3 +1000,22 @@ def generate(entity, *, inhabitants: int = 3_000, seed: int = 2026,
     return report
 
 
+
+
+def load_demo(entities: dict, say: Callable[[str], None]) -> None:
+    """Demo loader (tenants.demo_loaders): a generated census for each demo entity with the
+    padrón service whose padrón is still empty."""
+    import zlib
+
+    from django.conf import settings
+
+    from padron.models import Habitante
+    from tenants.demo_loaders import with_service
+
+    for entity in with_service(entities.values(), "padron"):
+        with schema_context(entity.schema_name):
+            if Habitante.objects.exists():
+                continue
+        report = generate(entity, inhabitants=settings.DEMO_PADRON_INHABITANTS,
+                          seed=zlib.crc32(entity.slug.encode()) % 10_000)
+        say(f"  {entity.name}: padrón de {report.inhabitants} habitantes\n")

@@ -13,12 +13,13 @@ class RegistroConfig(AppConfig):
         from provincial import periodic
         from provincial.documents import kinds
         from registro import tasks  # noqa: F401 - registers the job kinds
-        from tenants import sections
+        from tenants import demo_loaders, sections
         from tenants.sections import Section
 
         sections.register(Section(namespace="registro", label=_("Registro"),
                                   url_name="gestion:registro:home", icon="registro",
                                   application="registro", order=20))
+        demo_loaders.register("registro", "registro.demo.load_demo", order=20)
         kinds.register("justificante_registro", application="registro",
                        label=_("Justificante de registro"))
         kinds.register("libro_registro", application="registro",

@@ -110,3 +110,18 @@ def populate(entity, *, asientos: int = 40, seed: int = 2026) -> None:
         if index == 7:
             services.anular(asiento, motivo="Presentado dos veces por error (duplicado).",
                             acting_user=None)
+
+
+def load_demo(entities: dict, say) -> None:
+    """Demo loader (tenants.demo_loaders): organigram, holidays and asientos of each demo
+    entity with the e-administración service."""
+    import zlib
+
+    from django_tenants.utils import schema_context
+
+    from tenants.demo_loaders import with_service
+
+    for entity in with_service(entities.values(), "eadmin", "eadmin-simplificada"):
+        with schema_context(entity.schema_name):
+            populate(entity, seed=zlib.crc32(entity.slug.encode()) % 10_000)
+        say(f"  {entity.name}: registro de ejemplo\n")

@@ -10,12 +10,13 @@ class SedeConfig(AppConfig):
     def ready(self) -> None:
         from provincial.documents import kinds
         from sede import identificacion, tasks  # noqa: F401 - registers the job kinds
-        from tenants import availability, sections
+        from tenants import availability, demo_loaders, sections
         from tenants.sections import Section
 
         sections.register(Section(namespace="sede_gestion", label=_("Sede electrónica"),
                                   url_name="gestion:sede_gestion:home", icon="app",
                                   application="sede", order=30))
+        demo_loaders.register("sede", "sede.demo.load_demo", order=30)
         # The sede's public pages need the application 'sede'; its home and the CSV
         # verification are served wherever the entity issues documents (a padrón
         # certificate points there even without the e-administración service).

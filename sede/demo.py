@@ -85,3 +85,16 @@ def populate(entity) -> None:
         Edicto(title=title, organo=organo, body=body, publish_from=now + start * day,
                publish_until=now + end * day)
         for title, organo, start, end, body in edictos])
+
+
+def load_demo(entities: dict, say) -> None:
+    """Demo loader (tenants.demo_loaders): procedures and tablón of each demo entity with
+    the e-administración service."""
+    from django_tenants.utils import schema_context
+
+    from tenants.demo_loaders import with_service
+
+    for entity in with_service(entities.values(), "eadmin", "eadmin-simplificada"):
+        with schema_context(entity.schema_name):
+            populate(entity)
+        say(f"  {entity.name}: sede electrónica de ejemplo\n")

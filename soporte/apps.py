@@ -9,9 +9,10 @@ class SoporteConfig(AppConfig):
 
     def ready(self) -> None:
         from soporte import tasks  # noqa: F401 - registers the job kinds
-        from tenants import sections
+        from tenants import demo_loaders, sections
         from tenants.sections import Section
 
         sections.register(Section(namespace="soporte", label=_("Soporte"),
                                   url_name="gestion:soporte:home", icon="soporte",
                                   application="soporte", order=80))
+        demo_loaders.register("soporte", "soporte.demo.load_demo", order=80)

@@ -219,3 +219,11 @@ def _advance(incidencia: Incidencia, goal: str, rng: random.Random, agents: list
     if goal == Estado.CERRADA:
         actions.cambiar_estado(incidencia, Estado.CERRADA, acting_user=reporter, role=flujo.REPORTER,
                                now=later(rng.randint(60, 3000)))
+
+
+def load_demo(entities: dict, say) -> None:
+    """Demo loader (tenants.demo_loaders): the desk's groups, calendar and knowledge base,
+    and example incidents of the entities adhered to soporte (once)."""
+    created = populate_province()
+    if created:
+        say(f"  Soporte: {created} incidencias de ejemplo\n")

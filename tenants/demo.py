@@ -1,16 +1,15 @@
 """A demo province: the Diputación, six municipalities with real INE codes, a
-mancomunidad, adhesions within (and one outside) the thresholds, users and the
-distribution list. Idempotent: run it again and it completes what is missing."""
+mancomunidad, adhesions within (and one outside) the thresholds, users, office holders and
+the distribution list, then what each app adds through its registered demo loader
+(tenants.demo_loaders). Idempotent: run it again and it completes what is missing."""
 
 from __future__ import annotations
-
-import zlib
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from tenants import actions
+from tenants import actions, demo_loaders
 from tenants.choices import AdhesionState, EntityKind, MembershipRole
 from tenants.models import Adhesion, DistributionAddress, Entity, Service, User
 
@@ -198,13 +197,8 @@ def load(stdout=None) -> dict[str, Entity]:
                                               defaults={"label": "Presidencia"})
     _memberships(entities, admin)
     _office_holders(entities, admin)
-    _padron(entities, say)
-    _eadmin(entities, say)
-    from soporte import demo as soporte_demo
-
-    created = soporte_demo.populate_province(stdout=stdout)
-    if created:
-        say(f"  Soporte: {created} incidencias de ejemplo\n")
+    # What each app adds (padrón, registro, sede, soporte…): its registered demo loader.
+    demo_loaders.run_all(entities, say)
     return entities
 
 
@@ -226,44 +220,6 @@ def _office_holders(entities: dict[str, Entity], admin: User,
                 office=office, name=name, wording=wording,
                 start_date=datetime.date.fromisoformat(start),
                 end_date=datetime.date.fromisoformat(end) if end else None), acting_user=admin)
-
-
-def _eadmin(entities: dict[str, Entity], say) -> None:
-    """Registro (organigram, holidays, asientos) and sede (procedures, tablón) of each demo
-    entity with the e-administración service."""
-    from django_tenants.utils import schema_context
-
-    from registro import demo as registro_demo
-    from sede import demo as sede_demo
-
-    for entity in entities.values():
-        if not Adhesion.objects.filter(entity=entity, state=AdhesionState.APPROVED,
-                                       service__code__in=["eadmin", "eadmin-simplificada"]
-                                       ).exists():
-            continue
-        with schema_context(entity.schema_name):
-            registro_demo.populate(entity, seed=zlib.crc32(entity.slug.encode()) % 10_000)
-            sede_demo.populate(entity)
-        say(f"  {entity.name}: registro y sede electrónica de ejemplo\n")
-
-
-def _padron(entities: dict[str, Entity], say) -> None:
-    """A generated census for each demo entity with the padrón service (if still empty)."""
-    from django_tenants.utils import schema_context
-
-    from padron import demo as padron_demo
-    from padron.models import Habitante
-
-    count = settings.DEMO_PADRON_INHABITANTS
-    for entity in entities.values():
-        if not Adhesion.objects.filter(entity=entity, service__code="padron",
-                                       state=AdhesionState.APPROVED).exists():
-            continue
-        with schema_context(entity.schema_name):
-            if Habitante.objects.exists():
-                continue
-        report = padron_demo.generate(entity, inhabitants=count, seed=zlib.crc32(entity.slug.encode()) % 10_000)
-        say(f"  {entity.name}: padrón de {report.inhabitants} habitantes\n")
 
 
 @transaction.atomic
