@@ -10,9 +10,13 @@ class SoporteConfig(AppConfig):
     def ready(self) -> None:
         from soporte import tasks  # noqa: F401 - registers the job kinds
         from tenants import demo_loaders, sections
+        from tenants.api import routes
         from tenants.sections import Section
 
         sections.register(Section(namespace="soporte", label=_("Soporte"),
                                   url_name="gestion:soporte:home", icon="soporte",
                                   application="soporte", order=80))
         demo_loaders.register("soporte", "soporte.demo.load_demo", order=80)
+        routes.register_viewset("incidencias", "soporte.api.views.IncidenciaViewSet",
+                                basename="incidencia")
+        routes.register_enum_name("IncidenciaStateEnum", "soporte.choices.Estado")
