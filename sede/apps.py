@@ -17,12 +17,14 @@ class SedeConfig(AppConfig):
                                   url_name="gestion:sede_gestion:home", icon="app",
                                   application="sede", order=30))
         demo_loaders.register("sede", "sede.demo.load_demo", order=30)
-        # The sede's public pages need the application 'sede'; its home and the CSV
-        # verification are served wherever the entity issues documents (a padrón
-        # certificate points there even without the e-administración service).
+        # The sede's public pages need the application 'sede'; its home is served wherever
+        # the entity issues documents (a padrón certificate points there even without the
+        # e-administración service), and CSV verification on every entity host: a document
+        # must stay verifiable after its entity leaves the service that issued it.
         availability.register("sede", applications=["sede"])
-        for url_name in ("home", "verificar", "verificar_descarga"):
-            availability.register(f"sede:{url_name}", applications=kinds.issuing_applications)
+        availability.register("sede:home", applications=kinds.issuing_applications)
+        for url_name in ("verificar", "verificar_descarga"):
+            availability.register(f"sede:{url_name}", applications=availability.ALWAYS)
 
         kinds.register("diligencia_edicto", application="sede",
                        label=_("Diligencia de exposición en el tablón"))

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 
 from tenants import sections
 
-Applications = Iterable[str] | Callable[[], Iterable[str]]
+Applications = Iterable[str] | Callable[[], Iterable[str]] | None
+
+# `applications=ALWAYS`: the page belongs to no service and is served on every entity host
+# (CSV verification: a document stays verifiable after its entity leaves the service that
+# issued it).
+ALWAYS = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,9 @@ def register(key: str, *, applications: Applications) -> None:
     _routes[key] = Route(key=key, applications=applications)
 
 
-def _resolve(applications: Applications) -> frozenset[str]:
+def _resolve(applications: Applications) -> frozenset[str] | None:
+    if applications is ALWAYS:
+        return None
     return frozenset(applications() if callable(applications) else applications)
 
 

@@ -60,11 +60,12 @@ def test_a_new_entity_made_in_the_admin_with_no_services_has_no_sede(province, c
     assert response.status_code == 302
     connection.set_schema_to_public()
     client = Client(HTTP_HOST="benissa.localhost")
-    for path in ("/sede/", "/sede/verificar/", "/sede/tablon/", "/sede/instancia-general/",
+    for path in ("/sede/", "/sede/tablon/", "/sede/instancia-general/",
                  "/gestion/padron/", "/gestion/registro/", "/gestion/sede/",
                  "/gestion/soporte/"):
         assert unavailable(client.get(path)), path
-    # What belongs to no service is still there.
+    # What belongs to no service is still there: CSV verification answers everywhere.
+    assert client.get("/sede/verificar/").status_code == 200
     assert client.get("/").status_code == 200
     assert client.get("/cuentas/entrar/").status_code == 200
 
@@ -145,8 +146,9 @@ def test_the_registry_resolves_each_page_to_its_applications():
     from provincial.documents import kinds
 
     assert _required("/sede/tablon/") == {"sede"}
-    assert _required("/sede/verificar/") == kinds.issuing_applications() >= {"padron", "registro",
-                                                                            "sede"}
+    assert _required("/sede/") == kinds.issuing_applications() >= {"padron", "registro", "sede"}
+    assert _required("/sede/verificar/") is None
+    assert _required("/sede/verificar/documento/") is None
     assert _required("/gestion/padron/") == {"padron"}
     assert _required("/gestion/registro/") == {"registro"}
     assert _required("/gestion/soporte/") == {"soporte"}

@@ -77,3 +77,20 @@ def test_verification_is_rate_limited_per_ip(document_of_a, settings):
     # Another entity's sede counts separately (keys carry the schema).
     assert Client(HTTP_HOST=HOST_A).get("/sede/verificar/",
                                         {"csv": document_of_a.csv}).status_code == 200
+
+
+def test_a_document_stays_verifiable_after_its_entity_leaves_every_service(document_of_a,
+                                                                          province):
+    from tenants import actions
+    from tenants.choices import AdhesionState
+
+    for adhesion in province.a.adhesions.filter(state=AdhesionState.APPROVED):
+        actions.end_adhesion(adhesion, acting_user=province.provincial_admin,
+                             reason="Baja de prueba")
+    client = Client(HTTP_HOST=HOST_A)
+    assert client.get("/sede/tablon/").status_code == 404
+    response = client.get("/sede/verificar/", {"csv": document_of_a.csv})
+    assert response.status_code == 200
+    assert "Documento auténtico" in response.content.decode()
+    download = client.get("/sede/verificar/documento/", {"csv": document_of_a.csv})
+    assert hashlib.sha256(download.content).hexdigest() == document_of_a.sha256
