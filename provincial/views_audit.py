@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from provincial import audit, audit_labels, params
+from provincial.collation import SpanishOrder
 from provincial.models import AuditEvent
 from provincial.spreadsheets import csv_writer
 from tenants.models import Entity
@@ -62,7 +63,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                      subject=request.GET["documento"])
     return render(request, "provincial/audit_list.html", {
         "page": page, "actions": audit_labels.labels.choices(actions), "params": request.GET,
-        "entities": Entity.objects.order_by("name") if request.tenant.is_diputacion else None,
+        "entities": (Entity.objects.order_by(SpanishOrder("name"), "name")
+                     if request.tenant.is_diputacion else None),
         "query_string": _without_page(request),
     })
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from provincial.collation import SpanishOrder
 from provincial.jobs import registry
 from provincial.models import Job
 from tenants.actions import entity_applications
@@ -46,7 +47,8 @@ def user_entities(user) -> list[Entity]:
     if not user.is_authenticated:
         return []
     return list(Entity.objects.filter(memberships__user=user, memberships__is_active=True,
-                                      is_active=True).prefetch_related("domains").order_by("name"))
+                                      is_active=True).prefetch_related("domains")
+                .order_by(SpanishOrder("name"), "name"))
 
 
 def get_membership_for(request: HttpRequest, pk: int) -> Membership:
