@@ -27,6 +27,7 @@ labels.register({
     "padron.ine.fichero.generar": _("Generación de un fichero para el INE"),
     "padron.ine.fichero.descarga": _("Descarga de un fichero para el INE"),
     "padron.ine.fichero.vista": _("Consulta de un fichero para el INE"),
+    "padron.ine.mes.lanzar": _("Generación del mes del INE para todas las entidades"),
     "padron.ine.retorno.solicitar": _("Petición de carga de un fichero devuelto por el INE"),
     "padron.ine.retorno.cargar": _("Carga de un fichero devuelto por el INE"),
 })

@@ -1,11 +1,12 @@
-"""URLs of the provincial host (public schema): admin, distribution list, provincial pages."""
+"""URLs of the provincial host (public schema): admin, distribution list, provincial pages,
+then what each app mounts here (provincial.url_includes: soporte's desk, the INE exchange…)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from provincial import url_includes, views_audit
 from provincial import views as core_views
-from provincial import views_audit
-from tenants import views, views_ine, views_provincial
+from tenants import views, views_provincial
 
 admin.site.site_header = "Diputación Provincial · Administración"
 admin.site.site_title = "Administración provincial"
@@ -27,12 +28,7 @@ urlpatterns = [
         path("<int:pk>/", core_views.job_detail, name="detail"),
         path("<int:pk>/estado/", core_views.job_status, name="status"),
     ], "trabajos"))),
-    path("soporte/", include("soporte.urls_provincial")),
-    path("intercambio-ine/", views_ine.ine_provincial, name="ine_provincial"),
-    path("intercambio-ine/generar/", views_ine.ine_lanzar, name="ine_lanzar"),
-    path("intercambio-ine/trabajos/<int:pk>/", views_ine.ine_trabajo, name="ine_trabajo"),
-    path("intercambio-ine/trabajos/<int:pk>/fichero/", views_ine.ine_trabajo_fichero,
-         name="ine_trabajo_fichero"),
+    *url_includes.patterns(url_includes.PROVINCIAL),
 ]
 
 # A malformed query or form value (provincial.params.InvalidParameter): 400 with its message.

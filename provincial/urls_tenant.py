@@ -1,17 +1,16 @@
-"""URLs of an entity's host: / portal, /gestion/ back office, /api/ REST, /cuentas/ login."""
+"""URLs of an entity's host: / portal, /gestion/ back office, /api/ REST, /cuentas/ login,
+and what each app mounts (provincial.url_includes): its back-office pages under /gestion/
+and its public pages at the root (the sede at /sede/)."""
 
 from django.urls import include, path
 
+from provincial import url_includes, views_audit
 from provincial import views as core_views
-from provincial import views_audit
 from tenants import views
 
 gestion_patterns = [
     path("", views.dashboard, name="dashboard"),
-    path("padron/", include("padron.urls")),
-    path("registro/", include("registro.urls")),
-    path("sede/", include("sede.urls_gestion")),
-    path("soporte/", include("soporte.urls")),
+    *url_includes.patterns(url_includes.BACKOFFICE),
     path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
     path("cargos/", include("tenants.urls_offices")),
     path("usuarios/", include(([
@@ -32,9 +31,9 @@ gestion_patterns = [
 urlpatterns = [
     path("", views.portal_home, name="home"),
     path("cuentas/", include("provincial.accounts")),
-    path("sede/", include("sede.urls")),
     path("gestion/", include((gestion_patterns, "gestion"))),
     path("api/", include("tenants.api.urls")),
+    *url_includes.patterns(url_includes.ENTITY),
 ]
 
 # A malformed query or form value (provincial.params.InvalidParameter): 400 with its message.

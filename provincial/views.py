@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from provincial import params
+from provincial import panels, params
 from provincial.choices import JobState
 from tenants.access import entity_jobs, get_job_for
 from tenants.models import Entity, Service
@@ -24,6 +24,8 @@ def unknown_host(request: HttpRequest) -> HttpResponse:
 
 
 def provincial_home(request: HttpRequest) -> HttpResponse:
+    """The Diputación's home: the panels the apps registered for this user
+    (provincial.panels), the adhered entities and the service catalogue."""
     entities = Entity.objects.adhered().filter(is_active=True).prefetch_related("domains")
     query = params.get_text(request.GET, "q")
     if query:
@@ -33,6 +35,7 @@ def provincial_home(request: HttpRequest) -> HttpResponse:
         "page": page, "query": query,
         "services": Service.objects.filter(is_active=True),
         "entity_count": Entity.objects.adhered().filter(is_active=True).count(),
+        "panels": panels.cards(request),
     })
 
 

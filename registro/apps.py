@@ -10,7 +10,7 @@ class RegistroConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from provincial import periodic
+        from provincial import periodic, url_includes
         from provincial.documents import kinds
         from registro import tasks  # noqa: F401 - registers the job kinds
         from tenants import demo_loaders, sections
@@ -20,6 +20,7 @@ class RegistroConfig(AppConfig):
                                   url_name="gestion:registro:home", icon="registro",
                                   application="registro", order=20))
         demo_loaders.register("registro", "registro.demo.load_demo", order=20)
+        url_includes.register(url_includes.BACKOFFICE, "registro/", "registro.urls")
         kinds.register("justificante_registro", application="registro",
                        label=_("Justificante de registro"))
         kinds.register("libro_registro", application="registro",

@@ -8,6 +8,7 @@ class SedeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from provincial import url_includes
         from provincial.documents import kinds
         from sede import identificacion, tasks  # noqa: F401 - registers the job kinds
         from tenants import availability, demo_loaders, sections
@@ -17,6 +18,8 @@ class SedeConfig(AppConfig):
                                   url_name="gestion:sede_gestion:home", icon="app",
                                   application="sede", order=30))
         demo_loaders.register("sede", "sede.demo.load_demo", order=30)
+        url_includes.register(url_includes.BACKOFFICE, "sede/", "sede.urls_gestion")
+        url_includes.register(url_includes.ENTITY, "sede/", "sede.urls")
         # The sede's public pages need the application 'sede'; its home is served wherever
         # the entity issues documents (a padrón certificate points there even without the
         # e-administración service), and CSV verification on every entity host: a document

@@ -30,5 +30,4 @@ labels.register({
     "auth.2fa.verify": _("Verificación del doble factor"),
     "auth.2fa.failure": _("Código de doble factor incorrecto"),
     "auth.2fa.recovery_codes": _("Nuevos códigos de recuperación"),
-    "padron.ine.mes.lanzar": _("Generación del mes del INE para todas las entidades"),
 })

@@ -1,4 +1,5 @@
-"""Provincial pages of the INE exchange (provincial host, provincial admins only): for every
+"""Provincial pages of the INE exchange (provincial host, `/intercambio-ine/`, provincial
+admins only; mounted and put in the provincial menu by PadronConfig.ready): for every
 entity adhered to the padrón service, the state of the month's file; a confirmation step
 before launching the month for all of them (one job per entity, each run in its own
 schema); and, per entity, the job that generated its file with the file itself to look at
@@ -26,14 +27,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tenants.utils import schema_context
 
+from padron.ine import vista
+from padron.ine.intercambio import JOB_KIND
 from padron.ine.resumen import EstadoMes, estado_del_mes
+from padron.models import FicheroINE
 from provincial import audit, jobs, params
 from provincial.choices import JobState
 from provincial.models import Job
 from tenants.choices import AdhesionState
 from tenants.models import Entity
 
-JOB_KIND = "padron.ine.generar"  # padron.ine.intercambio.JOB_KIND
 CONFIRM_VALUE = "si"
 
 
@@ -81,8 +84,6 @@ def get_ine_job_for(request: HttpRequest, pk: int) -> Job:
 
 def _fichero_of(job: Job):
     """The FicheroINE the job generated, read in its entity's schema (None until then)."""
-    from padron.models import FicheroINE
-
     with schema_context(job.entity.schema_name):
         return FicheroINE.objects.filter(job_id=job.pk).first()
 
@@ -134,7 +135,7 @@ def ine_provincial(request: HttpRequest) -> HttpResponse:
         css, text = _status(job, estado)
         rows.append({"entity": entity, "job": job, "css": css, "text": text, "estado": estado,
                      "has_file": job is not None and job.state == JobState.SUCCEEDED})
-    return render(request, "tenants/ine_provincial.html", {
+    return render(request, "padron/provincial/ine_mes.html", {
         "rows": rows, "period_end": period_end,
         "counts": {css: sum(1 for row in rows if row["css"] == css)
                    for css in ("succeeded", "accepted", "running", "failed", "pending")},
@@ -156,7 +157,7 @@ def ine_lanzar(request: HttpRequest) -> HttpResponse:
         params.get_text(request.POST, "confirmar", max_length=10) == CONFIRM_VALUE
     if not confirmed:
         launched_ids = {entity.pk for entity in pending}
-        return render(request, "tenants/ine_lanzar.html", {
+        return render(request, "padron/provincial/ine_lanzar.html", {
             "period_end": period_end, "pending": pending, "confirm_value": CONFIRM_VALUE,
             "skipped": [(entity, latest[entity.pk]) for entity in entities
                         if entity.pk not in launched_ids]})
@@ -167,7 +168,7 @@ def ine_lanzar(request: HttpRequest) -> HttpResponse:
         audit.record("padron.ine.mes.lanzar", user=request.user,
                      detail={"period_end": period_end.isoformat(), "jobs": len(pending)})
     messages.success(request, _("Se han lanzado %(n)s trabajos.") % {"n": len(pending)})
-    return redirect(f"{reverse('ine_provincial')}?mes={period_end:%Y-%m}")
+    return redirect(f"{reverse('intercambio_ine:mes')}?mes={period_end:%Y-%m}")
 
 
 @login_required
@@ -175,8 +176,6 @@ def ine_lanzar(request: HttpRequest) -> HttpResponse:
 def ine_trabajo(request: HttpRequest, pk: int) -> HttpResponse:
     """One entity's INE job: its state and log, and the file it generated with its first
     records, to check before it is sent."""
-    from padron.ine import vista
-
     job = get_ine_job_for(request, pk)
     fichero = _fichero_of(job)
     preview = None
@@ -186,9 +185,9 @@ def ine_trabajo(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record("padron.ine.fichero.vista", user=request.user, entity=job.entity,
                      obj=fichero, detail={"job": job.pk, "sha256": fichero.sha256,
                                           "kind": fichero.kind})
-    return render(request, "tenants/ine_trabajo.html", {
+    return render(request, "padron/provincial/ine_trabajo.html", {
         "job": job, "fichero": fichero, "vista": preview,
-        "job_url": reverse("ine_trabajo", args=[job.pk])})
+        "job_url": reverse("intercambio_ine:trabajo", args=[job.pk])})
 
 
 @login_required
