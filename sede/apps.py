@@ -11,7 +11,7 @@ class SedeConfig(AppConfig):
         from provincial import url_includes
         from provincial.documents import kinds
         from sede import identificacion, tasks  # noqa: F401 - registers the job kinds
-        from tenants import availability, demo_loaders, sections
+        from tenants import availability, demo_loaders, portal, sections
         from tenants.sections import Section
 
         sections.register(Section(namespace="sede_gestion", label=_("Sede electrónica"),
@@ -20,6 +20,9 @@ class SedeConfig(AppConfig):
         demo_loaders.register("sede", "sede.demo.load_demo", order=30)
         url_includes.register(url_includes.BACKOFFICE, "sede/", "sede.urls_gestion")
         url_includes.register(url_includes.ENTITY, "sede/", "sede.urls")
+        # The sede's entry points on the entity's portal page, where it has e-administración.
+        portal.register(portal.Card(key="sede", template="sede/portal_card.html",
+                                    services=("eadmin", "eadmin-simplificada"), order=10))
         # The sede's public pages need the application 'sede'; its home is served wherever
         # the entity issues documents (a padrón certificate points there even without the
         # e-administración service), and CSV verification on every entity host: a document

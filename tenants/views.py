@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from provincial import audit, params
-from tenants import actions, sections
+from tenants import actions, portal, sections
 from tenants.access import (
     adhered_applications,
     current_membership,
@@ -58,14 +59,15 @@ def entity_url(request: HttpRequest, entity: Entity, path: str) -> str:
 
 
 def portal_home(request: HttpRequest) -> HttpResponse:
-    """The entity's public entry page (the CMS portal replaces it when it lands)."""
+    """The entity's public entry page (the CMS portal replaces it when it lands), with the
+    cards the apps registered for the services the entity adheres to (tenants.portal)."""
     tenant = request.tenant
     services = Adhesion.objects.filter(entity=tenant, state=AdhesionState.APPROVED) \
         .select_related("service").order_by("service__order")
-    has_sede = any(adhesion.service.code in ("eadmin", "eadmin-simplificada")
-                   for adhesion in services)
+    cards = [render_to_string(card.template, {"entity": tenant}, request)
+             for card in portal.cards_for(adhesion.service.code for adhesion in services)]
     return render(request, "tenants/portal_home.html", {"entity": tenant, "services": services,
-                                                        "has_sede": has_sede})
+                                                        "cards": cards})
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

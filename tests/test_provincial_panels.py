@@ -108,3 +108,17 @@ def test_a_panel_registered_by_an_app_reaches_the_home_and_the_menu(province, cl
     assert "<dt>Incidencias abiertas</dt><dd>7</dd>" in _facts(page, "Aplicación nueva")
     assert '<a href="/auditoria/">Aplicación nueva</a>' in page
     assert page.index(">Aplicación nueva</a></h3>") < page.index(">Soporte</a></h3>")
+
+
+def test_the_portal_shows_an_apps_card_where_the_entity_has_its_service(province, client_for):
+    from tenants import portal
+    from tests.conftest import HOST_A, HOST_C
+
+    assert [(card.key, card.template, card.services) for card in portal.cards_for(["eadmin"])] \
+        == [("sede", "sede/portal_card.html", ("eadmin", "eadmin-simplificada"))]
+    agost = _page(client_for(None, HOST_A))  # adhered to e-administración
+    assert '<li><a href="/sede/">Entrar en la sede electrónica</a></li>' in agost
+    assert '<a href="/sede/verificar/">Verificar un documento (CSV)</a>' in agost
+    alcoi = _page(client_for(None, HOST_C))  # soporte only
+    assert "Sede electrónica" not in alcoi
+    assert "Servicios de la entidad" in alcoi
