@@ -97,6 +97,9 @@ TENANT_MULTIPROCESSING_CHUNKS = 4
 # schemas to keep ready so that provisioning is a rename (milliseconds).
 TENANT_TEMPLATE_SCHEMA = "_plantilla"
 TENANT_SPARE_SCHEMAS = env_int("TENANT_SPARE_SCHEMAS", 2)
+# A process that makes schemas (the spare refill) closes its database connection after
+# this many: a PostgreSQL backend keeps what it learnt of every relation it touched.
+TENANT_SCHEMAS_PER_CONNECTION = env_int("TENANT_SCHEMAS_PER_CONNECTION", 50)
 # Seconds a web process keeps a host -> entity lookup.
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 30)
 
