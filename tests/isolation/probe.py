@@ -1,15 +1,20 @@
 """Enumerate every URL pattern of a URLconf and request it as someone who must be refused.
 
-New views are covered automatically: the patterns come from the resolver, not a list.
+New views are covered automatically: the patterns come from the resolver, not a list. New
+apps add their objects the same way: `tests/<app label>/probes.py` defines
+`isolation_probe(province, secret) -> Probe`, found by `app_probes()` for every installed app.
 """
 
 from __future__ import annotations
 
 import html
+import importlib
+import importlib.util
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 _REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
@@ -87,3 +92,30 @@ def probe(client, urlconf: str, *, values: dict[str, list[str]], secrets: list[s
                 if response.status_code not in allowed_status or found:
                     leaks.append(Leak(route.name, path, method.upper(), response.status_code, found))
     return leaks
+
+
+@dataclass
+class Probe:
+    """What an app made in entity B for the probes."""
+
+    ids: list[str] = field(default_factory=list)  # tried as every id in a URL
+    secrets: list[str] = field(default_factory=list)  # must never appear outside B
+    values: dict[str, list[str]] = field(default_factory=dict)  # named parameters (reference…)
+
+
+ProbeFunction = Callable[..., Probe]
+
+
+def app_probes() -> list[tuple[str, ProbeFunction]]:
+    """(app label, isolation_probe) of every installed app with a tests/<label>/probes.py."""
+    found = []
+    for config in apps.get_app_configs():
+        package = f"tests.{config.label}"
+        try:
+            if importlib.util.find_spec(package) is None or \
+                    importlib.util.find_spec(f"{package}.probes") is None:
+                continue
+        except ModuleNotFoundError:
+            continue
+        found.append((config.label, importlib.import_module(f"{package}.probes").isolation_probe))
+    return found

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 from provincial.models import Job
 from tenants.models import Membership
 from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL
-from tests.isolation.probe import probe, routes
+from tests.isolation.probe import app_probes, probe, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,57 +22,30 @@ PUBLIC_ON_ENTITY_HOST = {"home", "healthz", "cuentas:", "sede:"}
 
 @pytest.fixture
 def b_data(province):
-    """Objects of entity B, with marker strings that must never appear outside B."""
+    """Objects of entity B, with marker strings that must never appear outside B: the
+    foundation's (a job, a membership, the entity) and every app's (tests/<app>/probes.py)."""
     secret = "SECRETO-DE-CASTALLA-7731"
     job = Job.objects.create(kind="provincial.diagnostic", entity=province.b,
                              payload={"nota": secret}, progress_message=secret, log=secret)
     membership = Membership.objects.get(user=province.clerk_b, entity=province.b)
     membership.job_title = secret
     membership.save()
-    # An inhabitant of B, in B's schema, with the same marker in its name.
-    import datetime
+    ids = [str(job.pk), str(membership.pk), str(province.b.pk)]
+    secrets = [secret, province.clerk_b.email]
+    values = {"token": ["x" * 43], "str": ["x"]}
+    for _label, isolation_probe in app_probes():
+        made = isolation_probe(province, secret)
+        ids += made.ids
+        secrets += made.secrets
+        for name, candidates in made.values.items():
+            values[name] = [*values.get(name, []), *candidates]
+    for name in ("pk", "entity_id", "int"):
+        values[name] = ids
+    return {"secrets": secrets, "values": values}
 
-    from django_tenants.utils import schema_context
 
-    from padron import actions as padron
-    from padron.choices import Causa
-    from tests.padron.conftest import build_callejero, persona
-
-    with schema_context(province.b.schema_name):
-        streets = build_callejero()
-        address = padron.domicilio_for(via=streets["mayor"], number=5,
-                                       date=datetime.date(2020, 1, 1))
-        vecino = padron.dar_de_alta(
-            persona(nombre="Secreto", apellido1=secret.split("-")[0].title()),
-            causa=Causa.ALTA_OMISION, fecha=datetime.date(2020, 1, 1), domicilio=address,
-            ctx=padron.Contexto(acting_user=province.clerk_b))
-        # An asiento with an attachment in B's registro.
-        from registro.services import registrar
-        from tests.registro.conftest import datos, pdf_anexo
-
-        asiento = registrar(**datos(asunto=f"Asunto {secret}", anexos=[pdf_anexo()]),
-                            acting_user=province.clerk_b)
-        anexo = asiento.anexos.get()
-    # An incident of B (public schema) with an attachment.
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from soporte import actions as soporte
-    from tenants.demo import ACCEPTANCE_PDF
-
-    incidencia = soporte.crear_incidencia(
-        province.b, soporte.NuevaIncidencia(subject=f"Incidencia {secret}",
-                                            description=secret),
-        reporter=province.clerk_b, acting_user=province.clerk_b,
-        attachments=[SimpleUploadedFile("captura.pdf", ACCEPTANCE_PDF,
-                                        content_type="application/pdf")])
-    ids = [str(job.pk), str(membership.pk), str(province.b.pk), str(vecino.pk),
-           str(vecino.hoja_id), str(asiento.pk), str(anexo.pk), str(incidencia.pk),
-           *[str(a.pk) for a in incidencia.adjuntos.all()]]
-    return {"secrets": [secret, province.clerk_b.email, vecino.full_name, vecino.nia,
-                        asiento.numero_registro, incidencia.reference],
-            "values": {"pk": ids, "entity_id": ids, "int": ids, "anexo_pk": ids,
-                       "adjunto_pk": ids, "reference": [incidencia.reference],
-                       "token": ["x" * 43], "str": ["x", incidencia.reference]}}
+def test_every_app_with_objects_of_its_own_gives_them_to_the_probes():
+    assert [label for label, _probe in app_probes()] == ["soporte", "padron", "registro", "sede"]
 
 
 def test_the_probe_sees_every_backoffice_and_api_route():
