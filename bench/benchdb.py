@@ -130,3 +130,24 @@ def configure(default_db_url: str, *, redis_db: int = 15,
         os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=media_prefix)
     warnings.filterwarnings("ignore", message="No directory at")
     return db_url
+
+
+def backend_memory(connection) -> tuple[int, dict[str, int]] | None:
+    """(pid, {'VmRSS': kB, 'RssAnon': kB, ...}) of the PostgreSQL backend serving
+    `connection` (a Django connection), read from /proc: only when the server runs on
+    this machine and its processes are readable. RssAnon is the backend's own memory
+    (catalog caches, plans); VmRSS also counts the shared buffers it has touched."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            lines = status.read().splitlines()
+    except OSError:
+        return None
+    memory = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+            memory[name] = int(value.split()[0])
+    return pid, memory
