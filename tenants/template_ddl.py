@@ -77,9 +77,10 @@ def forget() -> None:
         _cached = None
 
 
-def _key(template: str) -> str:
+def _key(template: str, migrations_of: str | None = None) -> str:
     """What the captured DDL depends on: the template's identity and applied migrations,
-    the role that replays it and the server's version."""
+    the role that replays it and the server's version. With `migrations_of`, the applied
+    migrations are read from that schema instead (a copy just made)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT n.oid, current_user, current_setting('server_version_num') "
@@ -88,7 +89,7 @@ def _key(template: str) -> str:
         if row is None:
             raise ReplayUnsupported(f"no schema {template!r}")
         cursor.execute(sql.SQL("SELECT app, name FROM {}.django_migrations ORDER BY app, name")
-                       .format(sql.Identifier(template)))
+                       .format(sql.Identifier(migrations_of or template)))
         migrations = cursor.fetchall()
     return hashlib.sha256(repr((row, migrations)).encode()).hexdigest()
 
@@ -106,8 +107,20 @@ def replay_for(template: str) -> Replay:
     return replay
 
 
+class _MigratedMeanwhile(Exception):
+    """The template was migrated between the capture and the copy of its rows."""
+
+
 def create_schema(template: str, target: str) -> None:
     """Create `target` as a copy of `template` (structure, rows, grants), in one transaction."""
+    try:
+        _create_schema(template, target)
+    except _MigratedMeanwhile:
+        # Once more with the new DDL (a second migration within this second is not tried).
+        _create_schema(template, target)
+
+
+def _create_schema(template: str, target: str) -> None:
     replay = replay_for(template)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('search_path'), "
@@ -116,6 +129,11 @@ def create_schema(template: str, target: str) -> None:
         raw = cursor.connection
         script = _script(replay, template, target, search_path, check_bodies)
         cursor.execute(script.as_string(raw))
+        # The rows copied (the migrations applied among them) must be those the DDL was
+        # captured for: a migration of the template committed in between would leave a
+        # schema that claims a migration without its tables. Rolled back then.
+        if _key(template, migrations_of=target) != replay.key:
+            raise _MigratedMeanwhile
 
 
 def _script(replay: Replay, template: str, target: str, search_path: str,

@@ -298,6 +298,28 @@ def test_the_ddl_is_captured_once_and_again_when_the_template_migrations_change(
     assert _fetch("SELECT to_regclass('dos.padron_prueba')") == [(None,)]
 
 
+def test_a_migration_of_the_template_during_the_copy_is_not_mixed_into_it(province):
+    real = template_ddl.replay_for
+    stale = real(TEMPLATE)
+    # The template is migrated after the DDL was read, before its rows are copied.
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO {TEMPLATE}.django_migrations (app, name, applied)
+            VALUES ('padron', '9999_prueba', now());
+            CREATE TABLE {TEMPLATE}.padron_prueba (id bigint PRIMARY KEY)""")
+    calls = []
+
+    def replay_for(template):
+        calls.append(template)
+        return stale if len(calls) == 1 else real(template)
+
+    with mock.patch.object(template_ddl, "replay_for", side_effect=replay_for):
+        template_ddl.create_schema(TEMPLATE, "copia")
+    assert len(calls) == 2
+    assert ("padron", "9999_prueba") in _migration_names("copia")
+    assert _fetch("SELECT to_regclass('copia.padron_prueba') IS NOT NULL") == [(True,)]
+
+
 def test_the_replay_leaves_the_search_path_as_it_found_it(province):
     connection.set_schema("agost")
     before = _fetch("SHOW search_path")
