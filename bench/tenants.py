@@ -298,6 +298,7 @@ def bench_growth(factory: EntityFactory, total: int, stock_samples: int,
     from django.db import connection
 
     from bench.benchdb import backend_memory
+    from tenants import provisioning
     from tenants.models import Entity
     from tenants.provisioning import template_schema
 
@@ -344,6 +345,19 @@ def bench_growth(factory: EntityFactory, total: int, stock_samples: int,
         elapsed = time.perf_counter() - started
         if not schema_times:
             continue
+        grown = len(schema_times)
+        # Too few entities made since the last checkpoint (section 1 made some): throwaway
+        # copies on the same connection make up the window.
+        throwaway = 0
+        while len(schema_times) < window:
+            one = time.perf_counter()
+            provisioning.clone_template(f"_bench_copy_{throwaway}")
+            schema_times.append(time.perf_counter() - one)
+            throwaway += 1
+        with connection.cursor() as cursor:
+            for i in range(throwaway):
+                cursor.execute(f'DROP SCHEMA "_bench_copy_{i}" CASCADE')
+        load = os.getloadavg()[0]
         stock, stock_memory = stock_clone_samples(stock_samples) if stock_samples else ([], None)
         row = {
             "entities": checkpoint, "ours": statistics.median(schema_times[-window:]),
@@ -353,17 +367,19 @@ def bench_growth(factory: EntityFactory, total: int, stock_samples: int,
             "stock_all": stock, "anon_max": anon_max or None, "rss_max": rss_max or None,
             "stock_anon": (stock_memory or {}).get("RssAnon"),
             "stock_rss": (stock_memory or {}).get("VmRSS"), "recycled": recycled,
-            "made": len(schema_times), "elapsed": elapsed,
+            "made": grown, "elapsed": elapsed, "load": load,
         }
         results.append(row)
         stock_text = ("not sampled" if not stock else
                       f"{fmt_ms(row['stock'])} (" + ", ".join(f"{t:.2f}" for t in stock)
                       + " s), backend then " + fmt_mb(row["stock_anon"]) + " own / "
                       + fmt_mb(row["stock_rss"]) + " resident")
+        extra = f" and {throwaway} throwaway copies" if throwaway else ""
         say(f"   at {checkpoint:>5,} entities: ours {fmt_ms(row['ours'])} per schema "
             f"(max {fmt_ms(row['ours_max'])}; whole provision_entity {fmt_ms(row['ours_action'])})"
-            f"; {len(schema_times)} made in {elapsed:.0f} s, connection recycled {recycled}x, "
-            f"backend at most {fmt_mb(row['anon_max'])} own / {fmt_mb(row['rss_max'])} resident")
+            f"; {grown} made{extra} in {elapsed:.0f} s, connection recycled {recycled}x, "
+            f"backend at most {fmt_mb(row['anon_max'])} own / {fmt_mb(row['rss_max'])} resident; "
+            f"load average {load:.1f}")
         say(f"   {'':>18}stock clone_schema {stock_text}")
     say(f"   {'entities':>10}{'ours':>12}{'stock clone':>14}{'stock / ours':>14}"
         f"{'ours < 0.5 s':>14}")
