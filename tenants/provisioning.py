@@ -82,17 +82,19 @@ def clone_template(target: str) -> None:
 
 def _count_schema_made() -> int:
     """Count one more schema made on the current connection; returns the count."""
-    raw = id(connection.connection)
+    # The count is kept with the DB-API connection object itself (not its id(), which a
+    # new connection may reuse once the old one is freed), so a new connection counts
+    # from zero whoever closed the old one.
+    raw = connection.connection
     made = getattr(connection, "_schemas_made", None)
-    if made is None or made[0] != raw:
-        made = (raw, 0)
-    connection._schemas_made = (raw, made[1] + 1)
-    return made[1] + 1
+    count = made[1] + 1 if made is not None and made[0] is raw else 1
+    connection._schemas_made = (raw, count)
+    return count
 
 
 def schemas_made_on_connection() -> int:
     made = getattr(connection, "_schemas_made", None)
-    return made[1] if made is not None and made[0] == id(connection.connection) else 0
+    return made[1] if made is not None and made[0] is connection.connection else 0
 
 
 def _in_transaction() -> bool:
@@ -106,6 +108,7 @@ def recycle_connection_if_due() -> bool:
     if not limit or schemas_made_on_connection() < limit or _in_transaction():
         return False
     connection.close()
+    connection._schemas_made = None
     return True
 
 

@@ -347,9 +347,18 @@ def test_the_refill_recycles_its_connection_after_enough_schemas(province):
         start = len(provisioning.spare_schemas())
         made = provisioning.refill_spares(start + 3)
     assert made == 3
-    # Closed (mocked) once the count reached 2; the count then went on to 3 since the
-    # connection was not really closed.
-    assert closed == [2, 3]
+    # Closed (mocked) once, when the count reached 2; the third spare counts from zero.
+    assert closed == [2]
+    assert provisioning.schemas_made_on_connection() == 1
+
+
+def test_a_new_connection_counts_its_schemas_from_zero(province):
+    connection._schemas_made = None
+    provisioning.clone_template("uno")
+    provisioning.clone_template("dos")
+    assert provisioning.schemas_made_on_connection() == 2
+    with mock.patch.object(connection, "connection", object()):
+        assert provisioning.schemas_made_on_connection() == 0
 
 
 def test_a_connection_is_not_closed_inside_a_transaction(province):
