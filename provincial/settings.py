@@ -350,8 +350,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST de cada entidad adherida (se sirve en el dominio de la entidad).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # ENUM_NAME_OVERRIDES come from the apps' registrations (tenants.api.routes), applied
-    # by the schema view.
+    # Filled at start-up by the apps' registrations (tenants.api.routes.register_enum_name):
+    # every schema generation reads it (the schema view, `manage.py spectacular`, and the
+    # schema that `check --deploy` builds).
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 LOGGING = {

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.module_loading import import_string
 
 ViewRef = str | type  # a dotted path or the class itself
@@ -63,8 +64,12 @@ def register_view(route: str, view: ViewRef, *, name: str) -> None:
 
 
 def register_enum_name(name: str, choices: Any) -> None:
-    """Name the OpenAPI component of a choice set (a dotted path to a TextChoices, or one)."""
+    """Name the OpenAPI component of a choice set (a dotted path to a TextChoices, or one).
+
+    drf-spectacular reads its ENUM_NAME_OVERRIDES setting wherever a schema is generated,
+    `check --deploy` included: the name goes into that dict (empty in the settings) too."""
     _enum_names[name] = choices
+    settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"][name] = choices
 
 
 def _resolve(ref: ViewRef) -> type:
@@ -83,9 +88,8 @@ def views() -> list[tuple[str, type, str]]:
             for route in sorted(_views.values(), key=lambda route: route.route)]
 
 
-# drf-spectacular settings the schema view applies (its `custom_settings`), holding the
-# registered enum names; for the command: `manage.py spectacular --custom-settings
-# tenants.api.routes.SCHEMA_SETTINGS`.
+# The registered enum names as drf-spectacular settings, for a view's `custom_settings`
+# (the same names are in the global settings already).
 SCHEMA_SETTINGS: dict[str, Any] = {"ENUM_NAME_OVERRIDES": _enum_names}
 
 
