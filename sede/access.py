@@ -92,3 +92,8 @@ def get_procedimiento_for_gestion(pk: int) -> Procedimiento:
 def get_edicto_for_gestion(pk: int) -> Edicto:
     """Any edicto of the current entity, scheduled, current or ended; 404 otherwise."""
     return get_object_or_404(Edicto.objects.select_related("diligencia"), pk=pk)
+
+
+def get_procedimiento_by_code_for_gestion(code: str) -> Procedimiento:
+    """Any procedure of the current entity by its code, active or not; 404 otherwise."""
+    return get_object_or_404(Procedimiento, code=code)
