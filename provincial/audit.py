@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -24,16 +25,15 @@ def subject_ref(document: str) -> str:
     return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
 
 
-def record(action: str, *, user=None, entity=None, obj: models.Model | None = None,
+def _event(action: str, *, user=None, entity=None, obj: models.Model | None = None,
            detail: dict[str, Any] | None = None, subject: str = "") -> AuditEvent:
-    """Append an audit event. `action` is dotted: app.object.verb (tenants.membership.grant).
-
-    `subject` is the document number of the person whose personal data this is about.
-    """
-    return AuditEvent.objects.create(
+    account = getattr(user, "service_account", None)
+    if account is not None:
+        detail = {**(detail or {}), "service_account": account.pk}
+    return AuditEvent(
         subject_ref=subject_ref(subject) if subject else "",
         action=action,
-        user=user if user is not None and user.is_authenticated else None,
+        user=user if user is not None and user.is_authenticated and account is None else None,
         username=getattr(user, "username", "") or "",
         entity=entity,
         object_type=obj._meta.label if obj is not None else "",
@@ -42,6 +42,29 @@ def record(action: str, *, user=None, entity=None, obj: models.Model | None = No
         detail=detail or {},
         source_ip=_source_ip.get(),
     )
+
+
+def record(action: str, *, user=None, entity=None, obj: models.Model | None = None,
+           detail: dict[str, Any] | None = None, subject: str = "") -> AuditEvent:
+    """Append an audit event. `action` is dotted: app.object.verb (tenants.membership.grant).
+
+    `subject` is the document number of the person whose personal data this is about.
+    `user` may be a service account acting through the API (anything with a
+    `service_account`): the event then names the account, and its id is in the detail.
+    """
+    event = _event(action, user=user, entity=entity, obj=obj, detail=detail, subject=subject)
+    event.save(force_insert=True)
+    return event
+
+
+def record_each(action: str, items: Iterable[tuple[models.Model, str]], *, user=None,
+                entity=None, detail: dict[str, Any] | None = None) -> int:
+    """One event per (object, subject document) in one INSERT: a read that shows several
+    people's data (a search result) is filed under each of them. Returns the count."""
+    events = [_event(action, user=user, entity=entity, obj=obj, detail=detail, subject=subject)
+              for obj, subject in items]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
 
 
 def _request_entity(request):

@@ -337,14 +337,26 @@ JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 2 * 3600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a call without credentials gets 401 (with WWW-Authenticate).
+        "tenants.api.authentication.ServiceAccountAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.api.permissions.IsEntityMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["tenants.api.throttling.ServiceAccountThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "tenants.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "tenants.api.exceptions.handler",
 }
+# Calls allowed per service account: "<number>/<s|min|h|day>" (tenants.api.throttling);
+# empty for no limit.
+API_SERVICE_ACCOUNT_RATE = env_str("API_SERVICE_ACCOUNT_RATE", "600/min")
+if API_SERVICE_ACCOUNT_RATE and not re.fullmatch(r"[1-9][0-9]*/(s|sec|min|h|hour|d|day)",
+                                                 API_SERVICE_ACCOUNT_RATE):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured('API_SERVICE_ACCOUNT_RATE is "<number>/<s|min|h|day>", e.g. 600/min')
 SPECTACULAR_SETTINGS = {
     "TITLE": "API de la plataforma provincial de servicios compartidos",
     "DESCRIPTION": "API REST de cada entidad adherida (se sirve en el dominio de la entidad).",

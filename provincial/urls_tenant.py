@@ -13,6 +13,7 @@ gestion_patterns = [
     *url_includes.patterns(url_includes.BACKOFFICE),
     path("cambiar/<int:entity_id>/", views.switch_entity, name="switch"),
     path("cargos/", include("tenants.urls_offices")),
+    path("cuentas-servicio/", include("tenants.urls_service_accounts")),
     path("usuarios/", include(([
         path("", views.member_list, name="list"),
         path("nuevo/", views.member_add, name="add"),

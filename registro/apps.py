@@ -2,6 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _register_api() -> None:
+    from tenants.api import routes
+
+    routes.register_viewset("registro/asientos", "registro.api.views.AsientoViewSet",
+                            basename="registro-asiento")
+    routes.register_enum_name("TipoDocumentoRegistroEnum", "registro.choices.TipoDocumento")
+    routes.register_enum_name("CanalEnum", "registro.choices.Canal")
+    routes.register_enum_name("EstadoAsientoEnum", "registro.choices.EstadoAsiento")
+    routes.register_enum_name("TipoPersonaEnum", "registro.choices.TipoPersona")
+
+
 class RegistroConfig(AppConfig):
     name = "registro"
     verbose_name = _("Registro de entrada y salida")
@@ -20,6 +31,7 @@ class RegistroConfig(AppConfig):
                                   url_name="gestion:registro:home", icon="registro",
                                   application="registro", order=20))
         demo_loaders.register("registro", "registro.demo.load_demo", order=20)
+        _register_api()
         url_includes.register(url_includes.BACKOFFICE, "registro/", "registro.urls")
         kinds.register("justificante_registro", application="registro",
                        label=_("Justificante de registro"))

@@ -2,6 +2,16 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _register_api() -> None:
+    from tenants.api import routes
+
+    routes.register_viewset("sede/procedimientos", "sede.api.views.ProcedimientoViewSet",
+                            basename="sede-procedimiento")
+    routes.register_viewset("sede/tablon", "sede.api.views.EdictoViewSet", basename="sede-edicto")
+    routes.register_enum_name("EstadoTablonEnum", "sede.api.serializers.ESTADOS_TABLON")
+    routes.register_enum_name("EstadoEdictoEnum", "sede.api.serializers.ESTADOS_EDICTO")
+
+
 class SedeConfig(AppConfig):
     name = "sede"
     verbose_name = _("Sede electrónica")
@@ -18,6 +28,7 @@ class SedeConfig(AppConfig):
                                   url_name="gestion:sede_gestion:home", icon="app",
                                   application="sede", order=30))
         demo_loaders.register("sede", "sede.demo.load_demo", order=30)
+        _register_api()
         url_includes.register(url_includes.BACKOFFICE, "sede/", "sede.urls_gestion")
         url_includes.register(url_includes.ENTITY, "sede/", "sede.urls")
         # The sede's entry points on the entity's portal page, where it has e-administración.

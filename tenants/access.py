@@ -12,7 +12,7 @@ from provincial.collation import SpanishOrder
 from provincial.jobs import registry
 from provincial.models import Job
 from tenants.actions import entity_applications
-from tenants.models import Entity, Membership, OfficeHolder
+from tenants.models import Entity, Membership, OfficeHolder, ServiceAccount
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -21,7 +21,9 @@ def current_membership(request: HttpRequest) -> Membership | None:
         membership = None
         user = getattr(request, "user", None)
         tenant = getattr(request, "tenant", None)
-        if user is not None and user.is_authenticated and tenant is not None:
+        # A service account (tenants.service_accounts.ServicePrincipal) is nobody's member.
+        if (user is not None and user.is_authenticated and tenant is not None
+                and getattr(user, "service_account", None) is None):
             membership = Membership.objects.filter(user=user, entity_id=tenant.pk,
                                                    is_active=True).first()
         request._membership = membership
@@ -103,4 +105,13 @@ def get_office_holder_for(request: HttpRequest, pk: int) -> OfficeHolder:
     try:
         return OfficeHolder.objects.for_entity(request.tenant).select_related("entity").get(pk=pk)
     except OfficeHolder.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_service_account_for(request: HttpRequest, pk: int) -> ServiceAccount:
+    """A service account of the request's entity; 404 for another entity's or a missing one."""
+    try:
+        return ServiceAccount.objects.for_entity(request.tenant).select_related(
+            "entity", "created_by", "revoked_by").get(pk=pk)
+    except ServiceAccount.DoesNotExist as exc:
         raise Http404 from exc

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from provincial.admin_audit import AuditedAdmin
 from provincial.admin_permissions import SpanishPermissionsMixin
 from provincial.admin_widgets import SafeAutocompleteMixin
-from tenants import actions
+from tenants import actions, admin_service_accounts  # noqa: F401 - registers its admin
 from tenants.choices import AdhesionState, Application
 from tenants.models import (
     Adhesion,

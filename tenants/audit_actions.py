@@ -30,4 +30,7 @@ labels.register({
     "auth.2fa.verify": _("Verificación del doble factor"),
     "auth.2fa.failure": _("Código de doble factor incorrecto"),
     "auth.2fa.recovery_codes": _("Nuevos códigos de recuperación"),
+    "tenants.service_account.create": _("Creación de una cuenta de servicio de la API"),
+    "tenants.service_account.revoke": _("Revocación de una cuenta de servicio de la API"),
+    "tenants.service_account.call": _("Llamada a la API de una cuenta de servicio"),
 })

@@ -552,3 +552,73 @@ class LoginHandoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.entity}"
+
+
+class ServiceAccountQuerySet(models.QuerySet):
+    def for_entity(self, entity: Entity) -> ServiceAccountQuerySet:
+        """The one way to reach an entity's service accounts."""
+        return self.filter(entity=entity)
+
+    def active(self) -> ServiceAccountQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ServiceAccount(models.Model):
+    """A program of an entity (its tax software, a citizen-participation site, another
+    municipal application) that calls the entity's REST API with a token.
+
+    The token is scoped to one entity and to the applications named here (a subset of
+    those the entity adheres to). Only its SHA-256 is stored: it is shown once, when the
+    account is created (tenants.service_accounts). A revoked account keeps its row, so the
+    audit trail still names it.
+    """
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="service_accounts",
+                               verbose_name=_("entidad"))
+    name = models.CharField(_("nombre"), max_length=100,
+                            help_text=_("Qué programa la usa (p. ej. «Gestión tributaria»)."))
+    applications = ArrayField(
+        models.CharField(max_length=20, choices=Application.choices),
+        verbose_name=_("aplicaciones concedidas"), default=list, blank=True)
+    token_hash = models.CharField(_("huella SHA-256 del token"), max_length=64, unique=True,
+                                  editable=False)
+    token_prefix = models.CharField(_("comienzo del token"), max_length=12, editable=False,
+                                    help_text=_("Para reconocerlo; el resto no se guarda."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("creada por"))
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revocada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("revocada por"))
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
+
+    objects = ServiceAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cuenta de servicio")
+        verbose_name_plural = _("cuentas de servicio")
+        ordering = ["entity__name", "name", "pk"]
+        constraints = [
+            # Two live accounts of one entity with the same name could not be told apart in
+            # the audit trail.
+            models.UniqueConstraint(fields=["entity", "name"], condition=Q(revoked_at__isnull=True),
+                                    name="service_account_name_live_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.entity})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def display_name(self) -> str:
+        """How the audit trail and the registro name whoever acted with this account."""
+        return str(_("Cuenta de servicio «%(name)s»") % {"name": self.name})[:150]
+
+    def application_labels(self) -> list[str]:
+        return [str(Application(code).label) for code in self.applications
+                if code in Application.values]

@@ -48,6 +48,9 @@ register(Section(namespace="cargos", label=_("Cargos de la entidad"), url_name="
                  icon="user", user_admin_only=True, order=940))
 register(Section(namespace="usuarios", label=_("Usuarios y permisos"),
                  url_name="gestion:usuarios:list", icon="users", user_admin_only=True, order=950))
+register(Section(namespace="cuentas_servicio", label=_("Cuentas de servicio"),
+                 url_name="gestion:cuentas_servicio:list", icon="app", user_admin_only=True,
+                 order=955))
 
 
 @dataclass(frozen=True)

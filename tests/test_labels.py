@@ -67,7 +67,8 @@ def recorded_actions() -> tuple[set[str], dict[str, str]]:
                 if not (isinstance(node, ast.Call) and node.args):
                     continue
                 func = node.func
-                is_record = (isinstance(func, ast.Attribute) and func.attr == "record"
+                is_record = (isinstance(func, ast.Attribute)
+                             and func.attr in ("record", "record_each")
                              and isinstance(func.value, ast.Name) and func.value.id == "audit") \
                     or (path.name == "audit.py" and isinstance(func, ast.Name)
                         and func.id == "record")

@@ -88,6 +88,16 @@ def views() -> list[tuple[str, type, str]]:
             for route in sorted(_views.values(), key=lambda route: route.route)]
 
 
+def service_account_applications() -> set[str]:
+    """The applications whose API a service account may use: those named by the
+    `required_application` of a registered view that says `service_account_access`."""
+    classes = [view for _prefix, view, _basename in viewsets()] + \
+        [view for _route, view, _name in views()]
+    return {view.required_application for view in classes
+            if getattr(view, "service_account_access", False)
+            and getattr(view, "required_application", None)}
+
+
 # The registered enum names as drf-spectacular settings, for a view's `custom_settings`
 # (the same names are in the global settings already).
 SCHEMA_SETTINGS: dict[str, Any] = {"ENUM_NAME_OVERRIDES": _enum_names}
