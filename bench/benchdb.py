@@ -151,3 +151,21 @@ def backend_memory(connection) -> tuple[int, dict[str, int]] | None:
         if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
             memory[name] = int(value.split()[0])
     return pid, memory
+
+
+def backend_pid(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def process_schedstat(pid: int) -> tuple[int, int] | None:
+    """(nanoseconds on a CPU, nanoseconds waiting for one) of process `pid` so far, from
+    /proc/<pid>/schedstat; None if it is gone or not readable. The first is what a piece of
+    work costs whatever else the machine runs; the second is how long it queued."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as schedstat:
+            on_cpu, waiting, _slices = schedstat.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(on_cpu), int(waiting)

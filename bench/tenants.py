@@ -264,9 +264,35 @@ def add_template_tables(count: int) -> None:
     connection.close()  # django-tenants sets the search_path again on the next connection
 
 
-def stock_clone_samples(count: int) -> tuple[list[float], dict[str, int] | None]:
+class BackendClock:
+    """Wall time of a piece of database work, and the CPU time its backend spent on it
+    (with how long that backend waited for a CPU), when /proc shows the backend."""
+
+    def __init__(self, connection) -> None:
+        from bench.benchdb import backend_pid, process_schedstat
+
+        self._schedstat = process_schedstat
+        self.pid = backend_pid(connection)
+        self.before = process_schedstat(self.pid)
+        self.started = time.perf_counter()
+
+    def stop(self) -> tuple[float, float | None, float | None]:
+        wall = time.perf_counter() - self.started
+        after = self._schedstat(self.pid)
+        if self.before is None or after is None:
+            return wall, None, None
+        return wall, (after[0] - self.before[0]) / 1e9, (after[1] - self.before[1]) / 1e9
+
+
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def stock_clone_samples(count: int) -> tuple[list[float], float | None, dict[str, int] | None]:
     """`count` django-tenants clone_schema calls on a fresh connection, each schema dropped
-    afterwards (untimed); returns their times and the backend's memory after them."""
+    afterwards (untimed); returns their times, the median CPU time of the backend for one,
+    and the backend's memory after them."""
     from django.db import connection, connections
     from django_tenants.clone import CloneSchema
 
@@ -274,18 +300,24 @@ def stock_clone_samples(count: int) -> tuple[list[float], dict[str, int] | None]
     from tenants.provisioning import template_schema
 
     connections.close_all()
-    times = []
+    times, cpu = [], []
     for i in range(count):
         name = f"_bench_stock_{i}"
-        started = time.perf_counter()
+        clock = BackendClock(connection)
         CloneSchema().clone_schema(template_schema(), name, "DATA")
-        times.append(time.perf_counter() - started)
+        wall, on_cpu, _waiting = clock.stop()
+        times.append(wall)
+        cpu.append(on_cpu)
     memory = backend_memory(connection)
     with connection.cursor() as cursor:
         for i in range(count):
             cursor.execute(f'DROP SCHEMA "_bench_stock_{i}" CASCADE')
     connections.close_all()
-    return times, memory[1] if memory else None
+    return times, _median(cpu), memory[1] if memory else None
+
+
+def fmt_opt_ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None else fmt_ms(seconds)
 
 
 def fmt_mb(kb: int | None) -> str:
@@ -323,15 +355,21 @@ def bench_growth(factory: EntityFactory, total: int, stock_samples: int,
     pid = None
     for checkpoint in checkpoints:
         schema_times: list[float] = []
+        schema_cpu: list[float | None] = []
+        schema_waits: list[float | None] = []
         action_times: list[float] = []
         anon_max = rss_max = 0
         recycled = 0
         started = time.perf_counter()
         while made < checkpoint:
             one = time.perf_counter()
+            clock = BackendClock(connection)
             result, schema_seconds = provision(factory)
+            _wall, on_cpu, waiting = clock.stop()  # the backend's whole provision_entity
             action_times.append(time.perf_counter() - one)
             schema_times.append(schema_seconds)
+            schema_cpu.append(on_cpu)
+            schema_waits.append(waiting)
             made += 1
             if result.method != "clone":
                 say(f"   ! entity {made} made by {result.method!r}")
@@ -350,19 +388,26 @@ def bench_growth(factory: EntityFactory, total: int, stock_samples: int,
         # copies on the same connection make up the window.
         throwaway = 0
         while len(schema_times) < window:
-            one = time.perf_counter()
+            clock = BackendClock(connection)
             provisioning.clone_template(f"_bench_copy_{throwaway}")
-            schema_times.append(time.perf_counter() - one)
+            wall, on_cpu, waiting = clock.stop()
+            schema_times.append(wall)
+            schema_cpu.append(on_cpu)
+            schema_waits.append(waiting)
             throwaway += 1
         with connection.cursor() as cursor:
             for i in range(throwaway):
                 cursor.execute(f'DROP SCHEMA "_bench_copy_{i}" CASCADE')
         load = os.getloadavg()[0]
-        stock, stock_memory = stock_clone_samples(stock_samples) if stock_samples else ([], None)
+        stock, stock_cpu, stock_memory = (stock_clone_samples(stock_samples) if stock_samples
+                                          else ([], None, None))
+        pid = None  # the samples closed the connection: not a recycling
         row = {
             "entities": checkpoint, "ours": statistics.median(schema_times[-window:]),
             "ours_action": statistics.median(action_times[-window:]),
             "ours_max": max(schema_times[-window:]),
+            "ours_cpu": _median(schema_cpu[-window:]), "ours_wait": _median(schema_waits[-window:]),
+            "stock_cpu": stock_cpu,
             "stock": statistics.median(stock) if stock else None,
             "stock_all": stock, "anon_max": anon_max or None, "rss_max": rss_max or None,
             "stock_anon": (stock_memory or {}).get("RssAnon"),
@@ -372,22 +417,28 @@ def bench_growth(factory: EntityFactory, total: int, stock_samples: int,
         results.append(row)
         stock_text = ("not sampled" if not stock else
                       f"{fmt_ms(row['stock'])} (" + ", ".join(f"{t:.2f}" for t in stock)
-                      + " s), backend then " + fmt_mb(row["stock_anon"]) + " own / "
-                      + fmt_mb(row["stock_rss"]) + " resident")
+                      + f" s; backend CPU {fmt_opt_ms(stock_cpu)}), backend then "
+                      + fmt_mb(row["stock_anon"]) + " own / " + fmt_mb(row["stock_rss"])
+                      + " resident")
         extra = f" and {throwaway} throwaway copies" if throwaway else ""
         say(f"   at {checkpoint:>5,} entities: ours {fmt_ms(row['ours'])} per schema "
-            f"(max {fmt_ms(row['ours_max'])}; whole provision_entity {fmt_ms(row['ours_action'])})"
+            f"(max {fmt_ms(row['ours_max'])}; whole provision_entity {fmt_ms(row['ours_action'])}"
+            f", its backend CPU {fmt_opt_ms(row['ours_cpu'])}, waiting for a CPU "
+            f"{fmt_opt_ms(row['ours_wait'])})"
             f"; {grown} made{extra} in {elapsed:.0f} s, connection recycled {recycled}x, "
             f"backend at most {fmt_mb(row['anon_max'])} own / {fmt_mb(row['rss_max'])} resident; "
             f"load average {load:.1f}")
         say(f"   {'':>18}stock clone_schema {stock_text}")
     say(f"   {'entities':>10}{'ours':>12}{'stock clone':>14}{'stock / ours':>14}"
-        f"{'ours < 0.5 s':>14}")
+        f"{'ours < 0.5 s':>14}{'CPU: ours':>12}{'stock':>12}")
     for row in results:
         ratio = f"{row['stock'] / row['ours']:.1f}x" if row["stock"] else "n/a"
         stock = fmt_ms(row["stock"]) if row["stock"] else "n/a"
         say(f"   {row['entities']:>10,}{fmt_ms(row['ours']):>12}{stock:>14}{ratio:>14}"
-            f"{'yes' if row['ours'] < 0.5 else 'NO':>14}")
+            f"{'yes' if row['ours'] < 0.5 else 'NO':>14}{fmt_opt_ms(row['ours_cpu']):>12}"
+            f"{fmt_opt_ms(row['stock_cpu']):>12}")
+    say("   (CPU = the PostgreSQL backend's time on a CPU, /proc/<pid>/schedstat: for ours, the"
+        " whole provision_entity; it does not count waiting for the disk or for a CPU)")
     say("   (own = the backend's private memory, RssAnon: catalog caches and plans; resident ="
         " VmRSS, which also counts the shared buffers it touched)")
     say()
