@@ -196,6 +196,12 @@ def _interesado(data: InteresadoData, orden: int) -> Interesado:
     return interesado
 
 
+def validar_interesado(data: InteresadoData) -> None:
+    """RegistroError if `registrar` would refuse this person, so that a caller can say
+    which of several people was refused (the API prefixes the field)."""
+    _interesado(data, 0)
+
+
 @dataclass
 class _AnexoValidado:
     nombre: str

@@ -146,6 +146,12 @@ class AsientoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         personas = [_persona(data, "interesado", representante=False)]
         if data.get("representante_documento"):
             personas.append(_persona(data, "representante", representante=True))
+        for prefix, persona in zip(PERSONA, personas, strict=False):
+            try:
+                services.validar_interesado(persona)
+            except RegistroError as exc:
+                field = f"{prefix}_{exc.field}" if exc.field else prefix
+                raise serializers.ValidationError({field: [exc.message]}) from exc
         key = (data.get("idempotency_key") or "").strip() or None
         replay = key is not None and Asiento.objects.filter(idempotency_key=key).exists()
         try:
@@ -161,9 +167,8 @@ class AsientoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 organismo_externo=data.get("organismo_externo", "")
                 if data["libro"] == Libro.SALIDA else "")
         except RegistroError as exc:
-            field = exc.field if exc.field and not exc.field.startswith(PERSONA) else ""
-            raise serializers.ValidationError({field or "non_field_errors": [exc.message]}) \
-                from exc
+            field = exc.field if exc.field in form.fields else "non_field_errors"
+            raise serializers.ValidationError({field: [exc.message]}) from exc
         asiento = get_asiento_by_referencia(referencia(asiento))
         response = Response(AsientoDetalleSerializer(asiento).data,
                             status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
