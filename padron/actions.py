@@ -90,6 +90,29 @@ def _normalize_birth(data: dict) -> None:
         data["fecha_nacimiento"] = datetime.date(birth.year, 1, 1)
 
 
+def document_nationality_mismatch(tipo_documento: str, nacionalidad: str) -> str:
+    """Why the type of document does not fit the nationality ("" when it does).
+
+    INE's rule for TIDEN against CNAC (Resolución de 17 de febrero de 2020, instrucciones
+    técnicas sobre la gestión del padrón, identification documents): Spanish nationals
+    (CNAC 108) are identified by their DNI (TIDEN 1), foreigners by their tarjeta de
+    extranjero / NIE (TIDEN 3) or their passport (TIDEN 2). INE returns any other
+    combination as an error, so it is refused here, before the alta."""
+    from padron import codelists
+
+    spanish = nacionalidad == codelists.SPAIN
+    if tipo_documento == TipoDocumento.DNI and not spanish:
+        return _("El DNI solo identifica a personas de nacionalidad española: una persona "
+                 "extranjera se inscribe con su tarjeta de extranjero (NIE) o su pasaporte.")
+    if tipo_documento == TipoDocumento.TARJETA_EXTRANJERO and spanish:
+        return _("Una persona de nacionalidad española se inscribe con su DNI, no con una "
+                 "tarjeta de extranjero (NIE).")
+    if tipo_documento == TipoDocumento.PASAPORTE and spanish:
+        return _("Una persona de nacionalidad española se inscribe con su DNI, no con el "
+                 "pasaporte.")
+    return ""
+
+
 def _check_person(data: dict, fecha: datetime.date) -> None:
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -119,10 +142,10 @@ def _check_person(data: dict, fecha: datetime.date) -> None:
             str(data["municipio_nacimiento"]).isdigit() and len(data["municipio_nacimiento"]) == 3):
         errors.setdefault("municipio_nacimiento", []).append(
             _("El código de municipio del INE tiene tres cifras."))
-    if data.get("nacionalidad", "108") == "108" and data.get("tipo_documento") == \
-            TipoDocumento.TARJETA_EXTRANJERO:
-        errors.setdefault("tipo_documento", []).append(
-            _("Una persona de nacionalidad española no se identifica con NIE."))
+    mismatch = document_nationality_mismatch(data.get("tipo_documento") or "",
+                                             data.get("nacionalidad") or codelists.SPAIN)
+    if mismatch:
+        errors.setdefault("tipo_documento", []).append(mismatch)
     if errors:
         raise ValidationError(errors)
 

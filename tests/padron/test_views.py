@@ -179,3 +179,44 @@ def test_past_addresses_show_the_street_name_of_their_time(callejero, ctx, provi
     assert "Calle Mayor, 5" in before
     assert "Constitució" not in before
     assert "Calle de la Constitució, 5" in after
+
+
+ALTA_FORM = {
+    "p-nombre": "Lucía", "p-apellido1": "Ferrer", "p-apellido2": "Mira", "p-sexo": "6",
+    "p-fecha_nacimiento": "1990-02-03", "p-pais_nacimiento": "108",
+    "p-municipio_nacimiento": "03002", "p-nacionalidad": "108", "p-tipo_documento": "1",
+    "p-documento": "11111111H", "p-nivel_estudios": "45", "d-number": "3", "m-causa": "AO",
+    "m-fecha": "2024-05-01", "m-documentos": "Escritura"}
+
+
+@pytest.mark.parametrize(("tipo", "documento", "nacionalidad", "message"), [
+    ("1", "11111111H", "228",
+     "El DNI solo identifica a personas de nacionalidad española: una persona extranjera se "
+     "inscribe con su tarjeta de extranjero (NIE) o su pasaporte."),
+    ("3", "X1234567L", "108",
+     "Una persona de nacionalidad española se inscribe con su DNI, no con una tarjeta de "
+     "extranjero (NIE)."),
+    ("2", "YA1234567", "108",
+     "Una persona de nacionalidad española se inscribe con su DNI, no con el pasaporte."),
+])
+def test_alta_refuses_a_document_type_that_does_not_fit_the_nationality(
+        callejero, province, client_for, tipo, documento, nacionalidad, message):
+    client = client_for(province.clerk_a, HOST_A)
+    response = client.post("/gestion/padron/habitantes/alta/", {
+        **ALTA_FORM, "d-via": callejero["iglesia"].pk, "p-tipo_documento": tipo,
+        "p-documento": documento, "p-nacionalidad": nacionalidad})
+    assert response.status_code == 200
+    assert response.context["persona"].errors["tipo_documento"] == [message]
+    assert message in html.unescape(response.content.decode())
+    assert not Habitante.objects.exists()
+
+
+@pytest.mark.parametrize(("tipo", "documento", "nacionalidad"), [
+    ("3", "X1234567L", "228"), ("2", "YA1234567", "228"), ("0", "", "108"), ("0", "", "228")])
+def test_alta_accepts_the_documents_that_fit_the_nationality(
+        callejero, province, client_for, tipo, documento, nacionalidad):
+    client = client_for(province.clerk_a, HOST_A)
+    response = client.post("/gestion/padron/habitantes/alta/", {
+        **ALTA_FORM, "d-via": callejero["iglesia"].pk, "p-tipo_documento": tipo,
+        "p-documento": documento, "p-nacionalidad": nacionalidad})
+    assert response.status_code == 302, response.context["persona"].errors
