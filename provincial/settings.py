@@ -113,6 +113,9 @@ MIDDLEWARE = [
     # Static files are the same for every host (even an unknown one): served first.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "provincial.routing.TenantRoutingMiddleware",
+    # Anonymous GETs of the pages kept rendered (the sede home, the portal entry) are
+    # answered here, before sessions and authentication (provincial.page_cache).
+    "provincial.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,7 +190,15 @@ CACHES = {
         # Every key carries the schema of the active entity (django-tenants).
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
+    },
+    # Rendered public pages (provincial.page_cache). Its keys name the entity's schema
+    # themselves: a write on the provincial host must reach an entity's pages.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": "pages",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

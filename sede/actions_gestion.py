@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from provincial import audit
+from provincial import audit, page_cache
 from provincial.documents.services import current_entity
 from sede.models import Edicto, Presentacion, Procedimiento
 
@@ -64,6 +64,8 @@ def set_procedimiento_active(procedimiento: Procedimiento, is_active: bool, *,
         if changed:
             audit.record("sede.procedimiento." + ("activate" if is_active else "deactivate"),
                          user=acting_user, entity=current_entity(), obj=procedimiento)
+            # An update() sends no post_save: the sede home counts the active procedures.
+            page_cache.invalidate_current()
     procedimiento.is_active = is_active
     return bool(changed)
 

@@ -18,7 +18,7 @@ class SedeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from provincial import url_includes
+        from provincial import page_cache, url_includes
         from provincial.documents import kinds
         from sede import identificacion, tasks  # noqa: F401 - registers the job kinds
         from tenants import availability, demo_loaders, portal, sections
@@ -42,6 +42,14 @@ class SedeConfig(AppConfig):
         availability.register("sede:home", applications=kinds.issuing_applications)
         for url_name in ("verificar", "verificar_descarga"):
             availability.register(f"sede:{url_name}", applications=availability.ALWAYS)
+
+        # The sede home (kept rendered, provincial.page_cache) shows the latest edictos,
+        # the number of procedures and whether today is a working day.
+        from registro.models import Festivo
+        from sede.models import Edicto, Procedimiento
+
+        for model in (Edicto, Procedimiento, Festivo):
+            page_cache.invalidate_on_write(model)
 
         kinds.register("diligencia_edicto", application="sede",
                        label=_("Diligencia de exposición en el tablón"))

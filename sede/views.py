@@ -9,14 +9,14 @@ import calendar
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from provincial import audit
+from provincial import audit, page_cache
 from provincial.documents import services as documents
 from provincial.ratelimit import too_many
 from registro import calendario
@@ -32,10 +32,10 @@ PAGE_SIZE = 20
 def page(request: HttpRequest, template: str, context: dict, *, status: int = 200
          ) -> HttpResponse:
     """Render a sede page with what its layout shows on every page: the official date
-    and time (art. 15 RD 203/2021) and who is identified."""
-    return render(request, template, {"sede_now": timezone.localtime(),
-                                      "sede_ciudadano": identificacion.current(request),
-                                      **context}, status=status)
+    and time (art. 15 RD 203/2021: a live fragment, the server's time of each response)
+    and who is identified."""
+    return page_cache.render_live(request, template, {
+        "sede_ciudadano": identificacion.current(request), **context}, status=status)
 
 
 def _search(queryset, request: HttpRequest, fields: tuple[str, ...]):
@@ -58,17 +58,35 @@ def _paginate(request: HttpRequest, queryset):
 
 
 @require_GET
+@page_cache.cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
+    """Kept rendered for anonymous visitors until the entity's data, its adhesions, an
+    edicto, a procedure or a holiday changes (provincial.page_cache), or until the next
+    edicto starts or ends its exposure, or the day ends."""
     enabled = access.sede_enabled(request)
     now = timezone.localtime()
-    context = {"entity": request.tenant, "now": now, "enabled": enabled,
-               "ciudadano": identificacion.current(request)}
+    context = {"entity": request.tenant, "enabled": enabled}
     if enabled:
-        context["edictos"] = Edicto.objects.published().only(
-            "pk", "title", "publish_from", "publish_until")[:5]
+        context["edictos"] = list(Edicto.objects.published(now).only(
+            "pk", "title", "publish_from", "publish_until")[:5])
         context["procedimientos_count"] = Procedimiento.objects.filter(is_active=True).count()
         context["is_working_day"] = calendario.es_habil(now.date())
+        page_cache.valid_until(request, _next_edicto_change(now))
+    page_cache.valid_until(request, _next_midnight(now))
     return page(request, "sede/home.html", context)
+
+
+def _next_edicto_change(now: datetime.datetime) -> datetime.datetime | None:
+    """The next moment an edicto enters or leaves the tablón."""
+    bounds = Edicto.objects.aggregate(
+        start=Min("publish_from", filter=Q(publish_from__gt=now)),
+        end=Min("publish_until", filter=Q(publish_until__gt=now)))
+    return min((moment for moment in bounds.values() if moment is not None), default=None)
+
+
+def _next_midnight(now: datetime.datetime) -> datetime.datetime:
+    tomorrow = now.date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(tomorrow, datetime.time(0, 0), tzinfo=now.tzinfo)
 
 
 @require_GET

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from provincial import audit, jobs
+from provincial import audit, jobs, page_cache
 from provincial.uploads import check_upload
 from tenants import provisioning
 from tenants.choices import AdhesionState, Application, EntityKind, MembershipRole, Office, Wording
@@ -218,6 +218,8 @@ def approve_adhesion(adhesion: Adhesion, *, acting_user: User) -> Adhesion:
         adhesion.refresh_from_db()
         audit.record("tenants.adhesion.approve", user=acting_user, entity=adhesion.entity,
                      obj=adhesion)
+        # An update() sends no post_save: the entity's public pages list its services.
+        page_cache.invalidate(adhesion.entity.schema_name)
     return adhesion
 
 
@@ -240,6 +242,7 @@ def end_adhesion(adhesion: Adhesion, *, acting_user: User, reason: str) -> Adhes
         audit.record(f"tenants.adhesion.{'refuse' if target == AdhesionState.REFUSED else 'withdraw'}",
                      user=acting_user, entity=adhesion.entity, obj=adhesion,
                      detail={"reason": reason.strip()})
+        page_cache.invalidate(adhesion.entity.schema_name)
     return adhesion
 
 

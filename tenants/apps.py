@@ -13,6 +13,22 @@ class TenantsConfig(AppConfig):
 
         routing.connect_signals()
         _register_periodic_tasks()
+        _invalidate_public_pages_on_write()
+
+
+def _invalidate_public_pages_on_write() -> None:
+    """The entity's public pages (provincial.page_cache) show its data and its services."""
+    from provincial import page_cache
+    from tenants.models import Adhesion, Entity, Service
+
+    def adhesion_entity(adhesion: Adhesion) -> list[str]:
+        # By id: when an entity is deleted, its adhesions go first.
+        return list(Entity.objects.filter(pk=adhesion.entity_id)
+                    .values_list("schema_name", flat=True))
+
+    page_cache.invalidate_on_write(Entity, scopes=lambda entity: [entity.schema_name])
+    page_cache.invalidate_on_write(Adhesion, scopes=adhesion_entity)
+    page_cache.invalidate_on_write(Service, scopes=lambda _service: [page_cache.PLATFORM])
 
 
 def _register_periodic_tasks() -> None:

@@ -24,7 +24,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from provincial import audit, params
+from provincial import audit, page_cache, params
 from tenants import actions, portal, sections
 from tenants.access import (
     adhered_applications,
@@ -58,6 +58,7 @@ def entity_url(request: HttpRequest, entity: Entity, path: str) -> str:
     return f"{request.scheme}://{netloc}{path}"
 
 
+@page_cache.cached_public_page
 def portal_home(request: HttpRequest) -> HttpResponse:
     """The entity's public entry page (the CMS portal replaces it when it lands), with the
     cards the apps registered for the services the entity adheres to (tenants.portal)."""
