@@ -298,7 +298,7 @@ def _store(*, kind: str, salida: _Salida, date: datetime.date, acting_user,
            job_id: int | None, cpro: str, cmun: str, **dates) -> FicheroINE:
     fichero = FicheroINE.objects.create(
         kind=kind, sha256=salida.sha256, size=salida.size, records=salida.records,
-        job_id=job_id, name="-", created_by_name=getattr(acting_user, "username", "") or "",
+        job_id=job_id, name="-", created_by_name=getattr(acting_user, "display_name", "") or "",
         **dates)
     fichero.name = _file_name(kind, cpro, cmun, date, fichero.pk)
     fichero.file.save(fichero.name, salida.django_file(), save=False)

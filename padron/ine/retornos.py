@@ -408,7 +408,7 @@ def load_retorno(kind: str, data: bytes, filename: str, *, acting_user=None,
                 raise already_loaded_error(existing)
             retorno = RetornoINE.objects.create(
                 kind=kind, filename=filename[:200], sha256=sha256, records=len(records),
-                job_id=job_id, created_by_name=getattr(acting_user, "username", "") or "")
+                job_id=job_id, created_by_name=getattr(acting_user, "display_name", "") or "")
             _crear_incidencias(retorno, records, action)
             if not records:
                 retorno.state = EstadoRetornoINE.RESUELTO

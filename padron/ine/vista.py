@@ -9,6 +9,7 @@ padron.ine.registro.read_record.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
@@ -22,6 +23,7 @@ from padron.models.habitantes import fecha_texto
 
 PREVIEW_RECORDS = 50
 _CVAR = registro.FIELDS["cvar"].slice
+_FVAR = registro.FIELDS["fvar"].slice
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class VistaPrevia:
     rows: list[Fila] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # the first lines as INE reads them
     problems: list[str] = field(default_factory=list)
+    # The dates of the variations the file carries (FVAR), whatever its nominal period: the
+    # first monthly file, and any file after a late entry, reach back further.
+    earliest: datetime.date | None = None
+    latest: datetime.date | None = None
 
     @property
     def shown(self) -> int:
@@ -101,6 +107,13 @@ def _fila(record: registro.HabitanteRecord) -> Fila:
         hoja=record.nhoja)
 
 
+def _date(text: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
 def vista_previa(handle: IO[bytes], *, filename: str,
                  limit: int = PREVIEW_RECORDS) -> VistaPrevia:
     """The summary and the first `limit` records of an INE file open for binary reading."""
@@ -109,6 +122,10 @@ def vista_previa(handle: IO[bytes], *, filename: str,
         line = raw.rstrip(b"\r\n").decode("iso-8859-1")
         vista.records += 1
         counts[line[_CVAR].strip()] += 1
+        fvar = _date(line[_FVAR])
+        if fvar is not None:
+            vista.earliest = min(vista.earliest or fvar, fvar)
+            vista.latest = max(vista.latest or fvar, fvar)
         if lineno > limit:
             continue
         vista.text.append(line)

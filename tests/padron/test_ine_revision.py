@@ -231,3 +231,27 @@ def test_a_malformed_month_answers_400_with_a_message(province, client_for, db):
     response = client.get("/intercambio-ine/?mes=9999-12")  # the last month there is
     assert response.status_code == 200
     assert response.context["period_end"] == D(9999, 12, 31)
+
+
+def test_the_period_says_what_a_file_reaches_back_to(enero, callejero, ctx, province,
+                                                     client_for):
+    """The first monthly file carries every earlier operation not yet sent, and a later one
+    may carry a late entry: the page says so instead of a period that hides them."""
+    from tests.padron.test_operaciones import alta
+
+    client = client_for(province.clerk_a, HOST_A)
+    primero = intercambio.generar_variaciones(ENERO)
+    page = client.get(f"/gestion/padron/ine/{primero.pk}/").content.decode()
+    assert "<dd>hasta el 31/01/2024\n<span class=\"dd-note\">Primer envío: incluye todas las " \
+        "variaciones anteriores que no se habían enviado al INE, desde el 10/01/2024.</span>" \
+        "</dd>" in page
+    alta(callejero, ctx, fecha=D(2023, 12, 20), number=11, nombre="Lola",
+         documento="22222222J")  # entered late: it goes with February's file
+    segundo = intercambio.generar_variaciones(D(2024, 2, 29))
+    assert segundo.period_start == D(2024, 2, 1)
+    page = client.get(f"/gestion/padron/ine/{segundo.pk}/").content.decode()
+    assert "<dd>01/02/2024 – 29/02/2024\n<span class=\"dd-note\">Incluye también variaciones " \
+        "anteriores al periodo que no se habían enviado, desde el 20/12/2023.</span></dd>" in page
+    tercero = intercambio.generar_variaciones(D(2024, 3, 31))  # a parte negativo
+    page = client.get(f"/gestion/padron/ine/{tercero.pk}/").content.decode()
+    assert "<dd>01/03/2024 – 31/03/2024\n</dd>" in page

@@ -141,7 +141,7 @@ def test_the_job_generates_attaches_and_a_rerun_returns_the_same_file(enero, pro
     job_file = job.files.get()
     assert (job_file.name, job_file.sha256) == (fichero.name, fichero.sha256)
     assert "listo para descargar y subir a IDA-Padrón" in job.log
-    assert fichero.created_by_name == "clerk_a"
+    assert fichero.created_by_name == "Clerk Pruebas"  # the full name, not the username
     assert fichero.transport == "descarga_manual"
     # A re-run (redelivered message) finds the file instead of writing another.
     again = intercambio.generar_job(jobs.JobContext(job))

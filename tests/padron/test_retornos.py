@@ -292,7 +292,7 @@ def test_the_job_loads_its_input_file_and_a_rerun_loads_nothing_more(vecinos, pr
                                      "coincidencia": "nia", "nia": vecinos["maria"].nia,
                                      "state": "pendiente", "note": ""}]
     assert "Línea 1: Baja por defunción; coincidencia: NIA" in job.log
-    assert retorno.created_by_name == "clerk_a"
+    assert retorno.created_by_name == "Clerk Pruebas"  # the full name, not the username
     again = retornos.cargar_job(jobs.JobContext(job))  # a redelivered message
     assert again["retorno"] == retorno.pk
     assert IncidenciaINE.objects.count() == 1
