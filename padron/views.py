@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from padron import actions
 from padron.access import get_habitante_for, get_hoja_for
+from padron.choices import Sexo
 from padron.forms import (
     AltaForm,
     BajaForm,
@@ -129,8 +130,11 @@ def alta(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _spread_errors(exc, persona, domicilio, movimiento)
         else:
-            messages.success(request, _("%(name)s inscrito con NIA %(nia)s.")
-                             % {"name": habitante.full_name, "nia": habitante.nia})
+            # Spanish agrees with the person: "inscrita" for a woman.
+            message = _("%(name)s inscrita con NIA %(nia)s.") if habitante.sexo == Sexo.MUJER \
+                else _("%(name)s inscrito con NIA %(nia)s.")
+            messages.success(request, message % {"name": habitante.full_name,
+                                                 "nia": habitante.nia})
             return redirect("gestion:padron:detail", pk=habitante.pk)
     return render(request, "padron/alta.html", {"persona": persona, "domicilio": domicilio,
                                                 "movimiento": movimiento, "hoja": hoja})

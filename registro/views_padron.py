@@ -57,8 +57,8 @@ def _found_message(habitante) -> str:
 
 
 def _not_found_message(entity) -> str:
-    return _("Ese documento no figura inscrito en el padrón de %(entity)s.") % {
-        "entity": entity.name}
+    return _("Ese documento no figura inscrito en el padrón %(de_entity)s.") % {
+        "de_entity": entity.name_after_de}
 
 
 @require_POST

@@ -190,9 +190,9 @@ def crear_incidencia(entity, data: NuevaIncidencia, *, reporter, acting_user,
     none: a general question); the reporter must be able to file for the entity."""
     now = now or timezone.now()
     if not may_file_for(reporter, entity):
-        raise ValidationError(_("%(user)s no puede comunicar incidencias de %(entity)s.")
+        raise ValidationError(_("%(user)s no puede comunicar incidencias %(de_entity)s.")
                               % {"user": reporter.get_full_name() or reporter.username,
-                                 "entity": entity.name})
+                                 "de_entity": entity.name_after_de})
     if data.service is not None and not filing_services(entity).filter(pk=data.service.pk).exists():
         raise ValidationError({"service": _("%(entity)s no está adherida al servicio «%(service)s»; "
                                             "elija uno de sus servicios o «Consulta general».")

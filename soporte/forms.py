@@ -80,8 +80,8 @@ class DeskIncidenciaForm(IncidenciaForm):
             reporter = get_user_model().objects.filter(
                 email__iexact=email, memberships__entity=entity, memberships__is_active=True).first()
             if reporter is None:
-                self.add_error("reporter_email", _("No hay ningún usuario de %(entity)s con ese correo.")
-                               % {"entity": entity.name})
+                self.add_error("reporter_email", _("No hay ningún usuario %(de_entity)s con ese correo.")
+                               % {"de_entity": entity.name_after_de})
             data["reporter"] = reporter
         return data
 

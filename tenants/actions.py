@@ -264,8 +264,8 @@ def _require_user_admin(acting_user: User, entity: Entity) -> None:
     allowed = Membership.objects.filter(user=acting_user, entity=entity, is_active=True,
                                         role=MembershipRole.USER_ADMIN).exists()
     if not allowed:
-        raise PermissionDenied(_("Solo el administrador de usuarios de %(entity)s puede hacerlo.")
-                               % {"entity": entity.name})
+        raise PermissionDenied(_("Solo el administrador de usuarios %(de_entity)s puede hacerlo.")
+                               % {"de_entity": entity.name_after_de})
 
 
 def _check_applications(entity: Entity, applications: Iterable[str]) -> list[str]:
@@ -306,8 +306,8 @@ def add_member(entity: Entity, *, acting_user: User, email: str, first_name: str
             defaults={"role": role, "applications": granted, "job_title": job_title})
         if not created:
             if membership.is_active:
-                raise ValidationError({"email": _("%(email)s ya tiene acceso a %(entity)s.")
-                                                % {"email": email, "entity": entity.name}})
+                raise ValidationError({"email": _("%(email)s ya tiene acceso %(a_entity)s.")
+                                                % {"email": email, "a_entity": entity.name_after_a}})
             membership.is_active = True
             membership.role = role
             membership.applications = granted
@@ -388,7 +388,8 @@ def create_login_handoff(user: User, entity: Entity, *, browser_key_hash: str,
     the target host consider the second factor verified too.
     """
     if not Membership.objects.filter(user=user, entity=entity, is_active=True).exists():
-        raise PermissionDenied(_("No tiene acceso a %(entity)s.") % {"entity": entity.name})
+        raise PermissionDenied(_("No tiene acceso %(a_entity)s.")
+                               % {"a_entity": entity.name_after_a})
     if not re.fullmatch(r"[0-9a-f]{64}", browser_key_hash or ""):
         raise ValidationError(_("El enlace para cambiar de entidad no es válido."))
     try:

@@ -76,5 +76,5 @@ class BackofficeAccessMiddleware:
             return render(request, "403.html", {
                 "reason": _("No tiene concedida la aplicación «%(app)s» en %(entity)s, o la entidad "
                             "no está adherida al servicio que la incluye.")
-                % {"app": section.label, "entity": tenant.name}}, status=403)
+                % {"app": section.label, "entity": tenant.name_with_article}}, status=403)
         return None

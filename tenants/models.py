@@ -80,6 +80,15 @@ class User(AbstractUser):
                            secret=secret, algorithm="sha256").hexdigest()
 
 
+# The article of an entity's name in a Spanish sentence, from the noun it starts with (in
+# Spanish or Valencian): "el Ajuntament", "la Mancomunitat", "la Diputación".
+ENTITY_NAME_ARTICLES = {
+    "ajuntament": "el", "ayuntamiento": "el", "consell": "el", "consorci": "el",
+    "consorcio": "el", "mancomunitat": "la", "mancomunidad": "la", "diputación": "la",
+    "diputació": "la", "diputacion": "la", "entidad": "la", "entitat": "la",
+}
+
+
 class EntityQuerySet(models.QuerySet):
     def adhered(self) -> EntityQuerySet:
         """Entities of the province (everything but the Diputación itself)."""
@@ -181,6 +190,26 @@ class Entity(TenantMixin):
     @property
     def is_diputacion(self) -> bool:
         return self.kind == EntityKind.DIPUTACION
+
+    @property
+    def name_with_article(self) -> str:
+        """The name as a Spanish sentence uses it: "el Ajuntament de Castalla", "la
+        Mancomunitat de l'Alcoià i el Comtat"; a bare place name ("Castalla") takes none."""
+        first_word = self.name.split(" ", 1)[0].casefold()
+        article = ENTITY_NAME_ARTICLES.get(first_word)
+        return f"{article} {self.name}" if article else self.name
+
+    @property
+    def name_after_de(self) -> str:
+        """ "del Ajuntament de Castalla", "de la Mancomunitat…", "de Castalla"."""
+        name = self.name_with_article
+        return f"del {name[3:]}" if name.startswith("el ") else f"de {name}"
+
+    @property
+    def name_after_a(self) -> str:
+        """ "al Ajuntament de Castalla", "a la Mancomunitat…", "a Castalla"."""
+        name = self.name_with_article
+        return f"al {name[3:]}" if name.startswith("el ") else f"a {name}"
 
     def population(self, year: int | None = None) -> int | None:
         """Official population of `year` (or the latest one known)."""
@@ -295,8 +324,8 @@ class Service(models.Model):
             return None
         population = entity.population()
         if population is None:
-            return str(_("No consta la cifra oficial de población de %(entity)s.")
-                       % {"entity": entity.name})
+            return str(_("No consta la cifra oficial de población %(de_entity)s.")
+                       % {"de_entity": entity.name_after_de})
         if self.max_population is not None and population >= self.max_population:
             return str(_("«%(service)s» es para ayuntamientos de menos de %(limit)s habitantes; "
                          "%(entity)s tiene %(population)s.")

@@ -122,9 +122,9 @@ def member_add(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
-            messages.success(request, _("%(name)s ya tiene acceso a %(entity)s.")
+            messages.success(request, _("%(name)s ya tiene acceso %(a_entity)s.")
                              % {"name": membership.user.get_full_name() or membership.user.email,
-                                "entity": request.tenant.name})
+                                "a_entity": request.tenant.name_after_a})
             return redirect("gestion:usuarios:list")
     return render(request, "tenants/member_form.html", {"form": form, "is_new": True})
 

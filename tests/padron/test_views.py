@@ -61,6 +61,15 @@ def test_alta_through_the_form(callejero, province, client_for):
     lucia = Habitante.objects.get(documento="11111111H")
     assert response["Location"] == f"/gestion/padron/habitantes/{lucia.pk}/"
     assert lucia.hoja.domicilio.via == callejero["iglesia"]
+    # The message agrees with the person: Lucía is "inscrita", Pau "inscrito".
+    assert [str(m) for m in client.get(response["Location"]).context["messages"]] == [
+        f"Lucía Ferrer Mira inscrita con NIA {lucia.nia}."]
+    response = client.post("/gestion/padron/habitantes/alta/", {
+        **ALTA_FORM, "d-via": callejero["iglesia"].pk, "p-nombre": "Pau", "p-sexo": "1",
+        "p-documento": "87654321X"})
+    pau = Habitante.objects.get(documento="87654321X")
+    assert [str(m) for m in client.get(response["Location"]).context["messages"]] == [
+        f"Pau Ferrer Mira inscrito con NIA {pau.nia}."]
 
 
 def test_alta_form_shows_errors_next_to_the_fields(callejero, province, client_for):

@@ -51,6 +51,8 @@ def test_volante_individual_states_the_current_inscription(callejero, ctx, provi
     document = padron_documents.volante_individual(maria, acting_user=province.clerk_a)
     text = pdf_text(document.file.read())
     assert "VOLANTE DE EMPADRONAMIENTO" in text
+    # The entity's name with its article: "del Ajuntament", not "de Ajuntament".
+    assert "Padrón Municipal de Habitantes del Ajuntament d'Agost a" in " ".join(text.split())
     for expected in ("María García López", "DNI 12345678Z", "17/05/1980",
                      "Calle Mayor, 5, Planta 1, Pta. A", maria.hoja.number, "01/03/2020",
                      document.csv):

@@ -81,5 +81,5 @@ def test_the_clerk_fills_in_the_interesado_from_the_padron(server, browser, enti
     page.locator("#id_int-documento").fill("11111111H")
     page.get_by_role("button", name="Buscar en el padrón").first.click()
     status.get_by_text("no figura").wait_for()
-    assert status.inner_text() == ("Ese documento no figura inscrito en el padrón de "
+    assert status.inner_text() == ("Ese documento no figura inscrito en el padrón del "
                                    "Ajuntament de Calp.")

@@ -89,7 +89,7 @@ def test_a_document_not_in_the_padron_is_not_found_and_still_audited(maria, prov
     response = client_for(province.clerk_a, HOST_A).post(
         URL, {"tipo_documento": "N", "documento": "11111111H"})
     assert response.json() == {"encontrado": False, "mensaje": "Ese documento no figura "
-                               "inscrito en el padrón de Ajuntament d'Agost."}
+                               "inscrito en el padrón del Ajuntament d'Agost."}
     event = _lookups().get()
     assert (event.object_id, event.subject_ref, event.detail) == (
         "", audit.subject_ref("11111111H"), {"encontrado": False})

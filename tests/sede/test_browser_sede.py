@@ -62,7 +62,7 @@ def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
 
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.goto(f"{server}/sede/")
-    assert page.locator("h1").inner_text() == "Sede electrónica de Ajuntament de Pruebas de la Sede"
+    assert page.locator("h1").inner_text() == "Sede electrónica del Ajuntament de Pruebas de la Sede"
     page.screenshot(path=str(SHOTS / "sede-home.png"), full_page=True)
 
     page.get_by_role("link", name=re.compile("^Instancia general")).first.click()

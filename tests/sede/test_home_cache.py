@@ -67,7 +67,7 @@ def test_second_anonymous_visit_is_served_without_a_query_and_with_the_same_page
             second, second_body, rendered_again = get()
     assert not rendered_again
     assert second_body == first_body
-    assert "Sede electrónica de Ajuntament d&#x27;Agost" in second_body
+    assert "Sede electrónica del Ajuntament d&#x27;Agost" in second_body
     for header in ("Content-Type", "Content-Security-Policy", "X-Frame-Options", "Vary",
                    "Permissions-Policy", "X-Content-Type-Options", "Referrer-Policy"):
         assert second[header] == first[header], header
@@ -198,7 +198,7 @@ def test_entity_data_change_appears_at_once_although_routing_keeps_the_old_row(p
     routing._cache.update(routed)
     _, body, rendered = get()
     assert rendered
-    assert "Sede electrónica de Ajuntament d&#x27;Agost (Alacant)" in body
+    assert "Sede electrónica del Ajuntament d&#x27;Agost (Alacant)" in body
     assert "Plaça d&#x27;Espanya, 1" in body
 
 
@@ -250,7 +250,7 @@ def test_logged_in_clerk_always_gets_the_view(province, client_for):
     clerk = client_for(province.clerk_a, HOST_A)
     _, body, rendered = get(client=clerk)
     assert rendered
-    assert "Sede electrónica de Ajuntament d&#x27;Agost" in body
+    assert "Sede electrónica del Ajuntament d&#x27;Agost" in body
 
 
 def test_a_write_during_a_render_never_leaves_a_stale_page(province, monkeypatch):
@@ -305,7 +305,7 @@ def test_home_still_works_when_the_pages_cache_is_down(province, settings):
     for _ in range(2):
         _, body, rendered = get()
         assert rendered
-        assert "Sede electrónica de Ajuntament d&#x27;Agost" in body
+        assert "Sede electrónica del Ajuntament d&#x27;Agost" in body
 
 
 def test_a_write_replaces_the_token_again_when_its_transaction_commits(

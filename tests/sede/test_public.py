@@ -36,7 +36,7 @@ def test_home_shows_entity_and_official_madrid_time(province):
     with time_machine.travel(at(2026, 3, 19, 23, 30, 5), tick=False):
         response, body = get(HOST_A, "/sede/")
     assert response.status_code == 200
-    assert "Sede electrónica de Ajuntament d&#x27;Agost" in body
+    assert "Sede electrónica del Ajuntament d&#x27;Agost" in body
     # 22:30:05 UTC is 23:30:05 in Madrid (CET, winter time).
     assert "23:30:05" in body
     assert 'datetime="2026-03-19T23:30:05+01:00"' in body
