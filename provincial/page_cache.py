@@ -280,7 +280,7 @@ def valid_until(request: HttpRequest, moment: datetime.datetime | None) -> None:
     request._page_cache_until = stamp if current is None else min(current, stamp)
 
 
-def _fresh_entity(tenant):
+def _fresh_entity(tenant: Model) -> Model:
     # The host routing keeps each entity for TENANT_HOST_CACHE_SECONDS per process; a page
     # kept until the next write must be rendered from the entity's row as it is now.
     fresh = type(tenant).objects.get(pk=tenant.pk)
@@ -288,7 +288,7 @@ def _fresh_entity(tenant):
     return fresh
 
 
-def cached_public_page(view):
+def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Keep the view's anonymous responses (see the module's docstring). The view reads
     nothing from the request but the host's entity and the path."""
 
@@ -357,7 +357,7 @@ class PageCacheMiddleware:
     their responses. Sits right after the host routing: the headers kept are those the
     inner middlewares (CSP, X-Frame-Options, Vary) gave the rendered response."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
