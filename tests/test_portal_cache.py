@@ -4,6 +4,8 @@ by entity and for the whole platform, what is never kept."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 from django.http import HttpResponse
@@ -172,3 +174,20 @@ def test_only_registered_fragments_are_filled():
         page_cache.marker("other", "x")
     with pytest.raises(ValueError, match="not a live fragment"):
         page_cache.marker("official_time", "-->")
+
+
+def test_load_demo_makes_every_kept_page_stale(province, monkeypatch):
+    """The demo writes in bulk, which sends no signal: the command itself invalidates."""
+    from django.core.management import call_command
+
+    from tenants import demo, provisioning
+
+    monkeypatch.setattr(demo, "load", lambda stdout=None: {})
+    monkeypatch.setattr(provisioning, "refill_spares", lambda *args, **kwargs: 0)
+    store = page_cache._store()
+    before = page_cache._read_versions(store, province.a.schema_name)
+    call_command("load_demo", stdout=io.StringIO())
+    after = page_cache._read_versions(store, province.a.schema_name)
+    assert before is not None
+    assert after[0] != before[0]  # the platform-wide token
+    assert after[1] == before[1]  # the entity's own token is untouched
