@@ -120,6 +120,21 @@ def test_clerk_registers_an_alta_and_downloads_the_volante(web_server, browser, 
     birthplace.press("Enter")
     assert birthplace.input_value() == "Benissa (Alicante/Alacant)"
     assert page.locator("#id_p-municipio_nacimiento_codigo").input_value() == "03041"
+    # Enter on a chooser whose text matches nothing ("Ninguna coincidencia", or before the
+    # answer arrives) does not post the half-filled alta; Escape twice brings España back.
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    nationality = page.get_by_role("combobox", name="Nacionalidad")
+    nationality.fill("")
+    nationality.press_sequentially("zzqx")
+    nationality.press("Enter")  # the answer may still be on its way
+    page.locator(".chooser-none").wait_for()
+    nationality.press("Enter")
+    page.wait_for_timeout(300)
+    assert (posts, page.url) == ([], f"{base}/gestion/padron/habitantes/alta/")
+    nationality.press("Escape")
+    nationality.press("Escape")
+    assert nationality.input_value() == "España"
     page.locator("#id_p-documento").fill("11111111H")
     page.locator("#id_p-nivel_estudios").select_option("45")
     street = page.get_by_role("combobox", name="Vía")

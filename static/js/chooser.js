@@ -189,7 +189,13 @@
         var step = event.key === "ArrowDown" ? 1 : -1;
         highlight((active + step + options.length) % options.length);
       } else if (event.key === "Enter") {
+        // Enter chooses; it never posts the whole form from a box whose text is not a
+        // choice (the list open with "Ninguna coincidencia", or the answer still on its way).
         if (open && active >= 0) { event.preventDefault(); choose(active); }
+        else if (open || box.value !== chosen.label) {
+          event.preventDefault();
+          if (!open) { clearTimeout(timer); search(); }
+        }
       } else if (event.key === "Escape") {
         if (open) { event.preventDefault(); close(); }
         else if (box.value !== chosen.label) {
