@@ -24,7 +24,7 @@ class Codigo(models.Model):
     descripcion = models.CharField(_("descripción"), max_length=200)
     extra = models.JSONField(_("datos adicionales"), default=dict, blank=True)
     activo = models.BooleanField(_("en uso"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     class Meta:
         verbose_name = _("código")

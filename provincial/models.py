@@ -39,7 +39,7 @@ class Job(models.Model):
     progress_message = models.CharField(_("fase"), max_length=200, blank=True)
     log = models.TextField(_("registro"), blank=True)
     error = models.TextField(_("error"), blank=True)
-    celery_task_id = models.CharField(max_length=50, blank=True)
+    celery_task_id = models.CharField(_("tarea de Celery"), max_length=50, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("solicitado por"))
@@ -47,7 +47,7 @@ class Job(models.Model):
     dispatched_at = models.DateTimeField(_("enviado a la cola"), null=True, blank=True)
     started_at = models.DateTimeField(_("iniciado"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminado"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -85,16 +85,19 @@ def job_file_upload_to(instance: JobFile, filename: str) -> str:
 class JobFile(models.Model):
     """A file a job read or produced (e.g. the INE file sent, the return file loaded)."""
 
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
-    direction = models.CharField(max_length=3, choices=FileDirection.choices)
+    job = models.ForeignKey(Job, verbose_name=_("trabajo"),
+                            on_delete=models.CASCADE, related_name="files")
+    direction = models.CharField(_("sentido"), max_length=3, choices=FileDirection.choices)
     name = models.CharField(_("nombre"), max_length=200)
-    file = models.FileField(upload_to=job_file_upload_to)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(_("fichero"), upload_to=job_file_upload_to)
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("tamaño en bytes"))
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     class Meta:
         ordering = ["job", "direction", "name"]
+        verbose_name = _("fichero de un trabajo")
+        verbose_name_plural = _("ficheros de los trabajos")
 
     def __str__(self) -> str:
         return self.name
@@ -103,13 +106,16 @@ class JobFile(models.Model):
 class IdempotencyKey(models.Model):
     """An effect already applied (see provincial.jobs.apply_once): a retried job skips it."""
 
-    key = models.CharField(max_length=200, unique=True)
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL,
+    key = models.CharField(_("clave"), max_length=200, unique=True)
+    job = models.ForeignKey(Job, verbose_name=_("trabajo"),
+                            null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("efecto ya aplicado")
+        verbose_name_plural = _("efectos ya aplicados (reintentos de trabajos)")
 
     def __str__(self) -> str:
         return self.key

@@ -149,9 +149,10 @@ class Asiento(models.Model):
     # its texts and its interesados never change after registration. The database
     # default lets processes still running older code insert while the migration rolls
     # out (their rows are found by number and date until `busqueda.rellenar` runs).
-    busqueda_texto = models.TextField(editable=False, blank=True, default="", db_default="")
-    busqueda_interesados = models.TextField(editable=False, blank=True, default="",
-                                            db_default="")
+    busqueda_texto = models.TextField(_("texto para buscar"), editable=False, blank=True, default="",
+                                      db_default="")
+    busqueda_interesados = models.TextField(_("interesados para buscar"), editable=False,
+                                            blank=True, default="", db_default="")
     # Users live in the public schema: kept by id and name, as IssuedDocument does.
     created_by_id = models.BigIntegerField(_("registrado por (id)"), null=True, blank=True)
     created_by_name = models.CharField(_("registrado por"), max_length=150, blank=True)
@@ -206,7 +207,8 @@ class Asiento(models.Model):
 class Interesado(models.Model):
     """A person or body the asiento is about, or their representative."""
 
-    asiento = models.ForeignKey(Asiento, on_delete=models.PROTECT, related_name="interesados")
+    asiento = models.ForeignKey(Asiento, verbose_name=_("asiento"),
+                                on_delete=models.PROTECT, related_name="interesados")
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     es_representante = models.BooleanField(_("representante"), default=False)
     tipo = models.CharField(_("tipo de persona"), max_length=10, choices=TipoPersona.choices)
@@ -251,7 +253,8 @@ def anexo_upload_to(instance: Anexo, filename: str) -> str:
 class Anexo(models.Model):
     """A file attached to an asiento, stored with its SHA-256."""
 
-    asiento = models.ForeignKey(Asiento, on_delete=models.PROTECT, related_name="anexos")
+    asiento = models.ForeignKey(Asiento, verbose_name=_("asiento"),
+                                on_delete=models.PROTECT, related_name="anexos")
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     fichero = models.FileField(_("fichero"), upload_to=anexo_upload_to, max_length=255)
     nombre = models.CharField(_("nombre del fichero"), max_length=200)
@@ -279,10 +282,11 @@ class Anexo(models.Model):
 class Distribucion(models.Model):
     """Each time an asiento was sent to a unit to be dealt with."""
 
-    asiento = models.ForeignKey(Asiento, on_delete=models.PROTECT, related_name="distribuciones")
-    unidad = models.ForeignKey(UnidadOrganica, on_delete=models.PROTECT,
+    asiento = models.ForeignKey(Asiento, verbose_name=_("asiento"),
+                                on_delete=models.PROTECT, related_name="distribuciones")
+    unidad = models.ForeignKey(UnidadOrganica, verbose_name=_("unidad"), on_delete=models.PROTECT,
                                related_name="distribuciones")
-    usuario_id = models.BigIntegerField(null=True, blank=True)
+    usuario_id = models.BigIntegerField(_("usuario"), null=True, blank=True)
     usuario_nombre = models.CharField(_("usuario"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("fecha"), default=timezone.now)
 
@@ -298,7 +302,8 @@ class Distribucion(models.Model):
 class HistorialIntercambio(models.Model):
     """Each change of state of an asiento's SIR exchange, with when and who."""
 
-    asiento = models.ForeignKey(Asiento, on_delete=models.PROTECT, related_name="historial_sir")
+    asiento = models.ForeignKey(Asiento, verbose_name=_("asiento"),
+                                on_delete=models.PROTECT, related_name="historial_sir")
     estado_anterior = models.CharField(_("estado anterior"), max_length=16, blank=True,
                                        choices=EstadoIntercambio.choices)
     estado = models.CharField(_("estado"), max_length=16, choices=EstadoIntercambio.choices)

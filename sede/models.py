@@ -34,8 +34,8 @@ class Procedimiento(models.Model):
     # "required": true}], asked besides expone/solicita and recorded in the asiento.
     campos = models.JSONField(_("campos del formulario específico"), default=list, blank=True)
     is_active = models.BooleanField(_("activo"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     class Meta:
         verbose_name = _("procedimiento")
@@ -97,9 +97,10 @@ class Edicto(models.Model):
     withdrawal_reason = models.TextField(_("motivo de la retirada"), blank=True)
     planned_until = models.DateTimeField(_("fin previsto"), null=True, blank=True)
     # Certifies the period of exposure; issued once the period has ended.
-    diligencia = models.OneToOneField("documentos.IssuedDocument", null=True, blank=True,
+    diligencia = models.OneToOneField("documentos.IssuedDocument", verbose_name=_("diligencia"),
+                                      null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     objects = EdictoQuerySet.as_manager()
 
@@ -154,14 +155,15 @@ class Presentacion(models.Model):
     key = models.UUIDField(_("clave"), unique=True)
     documento = models.CharField(_("documento de quien presenta"), max_length=20)
     nombre = models.CharField(_("nombre de quien presenta"), max_length=200)
-    procedimiento = models.ForeignKey(Procedimiento, null=True, blank=True,
+    procedimiento = models.ForeignKey(Procedimiento, verbose_name=_("procedimiento"),
+                                      null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     datos = models.JSONField(_("datos del formulario"), default=dict)
     # The asiento lives in the registro app: kept by id and number (no FK) so the sede
     # does not depend on the registro's migrations.
     asiento_id = models.BigIntegerField(_("asiento"), null=True, blank=True)
     numero_registro = models.CharField(_("número de registro"), max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
     registered_at = models.DateTimeField(_("registrada"), null=True, blank=True)
 
     objects = PresentacionQuerySet.as_manager()
@@ -178,7 +180,8 @@ class Presentacion(models.Model):
 class PresentacionAnexo(models.Model):
     """A file attached to a submission not yet confirmed."""
 
-    presentacion = models.ForeignKey(Presentacion, on_delete=models.CASCADE,
+    presentacion = models.ForeignKey(Presentacion, verbose_name=_("presentación"),
+                                     on_delete=models.CASCADE,
                                      related_name="anexos")
     nombre = models.CharField(_("nombre"), max_length=200)
     mime = models.CharField(_("tipo"), max_length=100)

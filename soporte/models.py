@@ -89,7 +89,9 @@ class ReglaAsignacion(models.Model):
     grupo = models.ForeignKey(Grupo, on_delete=models.CASCADE, verbose_name=_("grupo"),
                               related_name="reglas")
     round_robin = models.BooleanField(_("asignar a los agentes por turno"), default=False)
-    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                      verbose_name=_("último agente asignado"),
+                                      null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+", editable=False)
 
     class Meta:
@@ -124,7 +126,8 @@ class Horario(models.Model):
     WEEKDAYS = [(0, _("Lunes")), (1, _("Martes")), (2, _("Miércoles")), (3, _("Jueves")),
                 (4, _("Viernes")), (5, _("Sábado")), (6, _("Domingo"))]
 
-    calendario = models.ForeignKey(Calendario, on_delete=models.CASCADE, related_name="horarios")
+    calendario = models.ForeignKey(Calendario, verbose_name=_("calendario"),
+                                   on_delete=models.CASCADE, related_name="horarios")
     weekday = models.PositiveSmallIntegerField(_("día"), choices=WEEKDAYS)
     start = models.TimeField(_("desde"))
     end = models.TimeField(_("hasta"))
@@ -143,7 +146,8 @@ class Horario(models.Model):
 class Festivo(models.Model):
     """A holiday of the calendar (no business hours that day)."""
 
-    calendario = models.ForeignKey(Calendario, on_delete=models.CASCADE, related_name="festivos")
+    calendario = models.ForeignKey(Calendario, verbose_name=_("calendario"),
+                                   on_delete=models.CASCADE, related_name="festivos")
     date = models.DateField(_("fecha"))
     name = models.CharField(_("festividad"), max_length=100)
 
@@ -178,8 +182,8 @@ class ObjetivoSLA(models.Model):
 class Contador(models.Model):
     """Last reference number given in a year (gap-free, see actions.next_reference)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("año"), primary_key=True)
+    last = models.PositiveIntegerField(_("último número"), default=0)
 
     class Meta:
         verbose_name = _("contador de referencias")
@@ -237,16 +241,17 @@ class Incidencia(models.Model):
     related = models.ManyToManyField("self", blank=True, symmetrical=True,
                                      verbose_name=_("relacionadas"))
     # Optimistic locking: every change is a conditional UPDATE ... WHERE version = seen.
-    version = models.PositiveIntegerField(default=1, editable=False)
-    search = SearchVectorField(null=True, editable=False)
+    version = models.PositiveIntegerField(_("versión"), default=1, editable=False)
+    search = SearchVectorField(_("índice de búsqueda"), null=True, editable=False)
     # SLA (business-time deadlines; the clocks pause while pendiente del usuario).
     first_response_due_at = models.DateTimeField(_("primera respuesta antes de"), null=True)
     resolution_due_at = models.DateTimeField(_("resolución antes de"), null=True)
     first_response_at = models.DateTimeField(_("primera respuesta"), null=True, blank=True)
-    paused_since = models.DateTimeField(null=True, blank=True, editable=False)
+    paused_since = models.DateTimeField(_("en pausa desde"), null=True, blank=True, editable=False)
     paused_minutes = models.PositiveIntegerField(_("minutos hábiles en pausa"), default=0)
-    first_response_breached = models.BooleanField(default=False)
-    resolution_breached = models.BooleanField(default=False)
+    first_response_breached = models.BooleanField(_("primera respuesta fuera de plazo"),
+                                                  default=False)
+    resolution_breached = models.BooleanField(_("resolución fuera de plazo"), default=False)
     created_at = models.DateTimeField(_("creada"), db_index=True)
     updated_at = models.DateTimeField(_("actualizada"))
     resolved_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
@@ -284,13 +289,15 @@ class Incidencia(models.Model):
 class Evento(models.Model):
     """One change of an incident (append-only: a trigger refuses UPDATE and DELETE)."""
 
-    incidencia = models.ForeignKey(Incidencia, on_delete=models.PROTECT, related_name="eventos")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    incidencia = models.ForeignKey(Incidencia, verbose_name=_("incidencia"),
+                                   on_delete=models.PROTECT, related_name="eventos")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("autor"),
+                              null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("tipo"), max_length=12, choices=TipoEvento.choices)
     old_value = models.CharField(_("antes"), max_length=200, blank=True)
     new_value = models.CharField(_("después"), max_length=200, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("datos"), default=dict, blank=True)
     created_at = models.DateTimeField(_("fecha"))
 
     class Meta:
@@ -310,13 +317,15 @@ class Evento(models.Model):
 class Mensaje(models.Model):
     """A public reply or an internal note in an incident's conversation."""
 
-    incidencia = models.ForeignKey(Incidencia, on_delete=models.PROTECT, related_name="mensajes")
+    incidencia = models.ForeignKey(Incidencia, verbose_name=_("incidencia"),
+                                   on_delete=models.PROTECT, related_name="mensajes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+", verbose_name=_("autor"))
     is_internal = models.BooleanField(_("nota interna"), default=False)
     via = models.CharField(_("canal"), max_length=10, choices=Via.choices, default=Via.WEB)
     body = models.TextField(_("texto"))
-    message_id = models.CharField(max_length=250, blank=True, editable=False)
+    message_id = models.CharField(_("identificador del correo (Message-ID)"), max_length=250,
+                                  blank=True, editable=False)
     created_at = models.DateTimeField(_("fecha"))
 
     class Meta:
@@ -342,15 +351,18 @@ def adjunto_upload_to(instance: Adjunto, filename: str) -> str:
 class Adjunto(models.Model):
     """A file attached to an incident (content-checked; served only to who sees the incident)."""
 
-    incidencia = models.ForeignKey(Incidencia, on_delete=models.PROTECT, related_name="adjuntos")
-    mensaje = models.ForeignKey(Mensaje, null=True, blank=True, on_delete=models.PROTECT,
+    incidencia = models.ForeignKey(Incidencia, verbose_name=_("incidencia"),
+                                   on_delete=models.PROTECT, related_name="adjuntos")
+    mensaje = models.ForeignKey(Mensaje, verbose_name=_("mensaje"),
+                                null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="adjuntos")
-    file = models.FileField(upload_to=adjunto_upload_to)
+    file = models.FileField(_("fichero"), upload_to=adjunto_upload_to)
     name = models.CharField(_("nombre"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=10)
     size = models.PositiveIntegerField(_("tamaño"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("subido por"),
+                                    null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("fecha"))
 
@@ -366,7 +378,8 @@ class Adjunto(models.Model):
 class Llamada(models.Model):
     """A phone call an agent took or made about an incident."""
 
-    incidencia = models.ForeignKey(Incidencia, on_delete=models.PROTECT, related_name="llamadas")
+    incidencia = models.ForeignKey(Incidencia, verbose_name=_("incidencia"),
+                                   on_delete=models.PROTECT, related_name="llamadas")
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("agente"))
     caller = models.CharField(_("quién llama"), max_length=120)
@@ -374,7 +387,7 @@ class Llamada(models.Model):
     started_at = models.DateTimeField(_("cuándo"))
     duration_minutes = models.PositiveSmallIntegerField(_("duración (minutos)"))
     summary = models.TextField(_("resumen"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("registrada"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("llamada")
@@ -398,10 +411,11 @@ class ArticuloKB(models.Model):
                                 verbose_name=_("servicio"), help_text=_("Vacío: general."))
     body = models.TextField(_("respuesta"))
     is_published = models.BooleanField(_("publicado"), default=False)
-    search = SearchVectorField(null=True, editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    search = SearchVectorField(_("índice de búsqueda"), null=True, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("autor"),
+                               null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     objects = ArticuloKBQuerySet.as_manager()
@@ -422,14 +436,16 @@ class CorreoEntrante(models.Model):
     received_at = models.DateTimeField(_("recibido"))
     sender = models.CharField(_("remitente"), max_length=250)
     subject = models.CharField(_("asunto"), max_length=250, blank=True)
-    message_id = models.CharField(max_length=250, blank=True)
+    message_id = models.CharField(_("identificador del correo (Message-ID)"), max_length=250,
+                                  blank=True)
     reason = models.CharField(_("motivo"), max_length=250)
     raw = models.BinaryField(_("mensaje original"))
     state = models.CharField(_("estado"), max_length=10, choices=EstadoCorreo.choices,
                              default=EstadoCorreo.PENDIENTE)
     incidencia = models.ForeignKey(Incidencia, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("incidencia"))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("revisado por"),
+                                    null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import _check_schema_name
 
 from tenants.choices import (
     AdhesionState,
@@ -54,7 +55,7 @@ class User(AbstractUser):
         _("remitente autorizado de la lista de distribución"), default=False,
         help_text=_("Puede enviar comunicaciones a las entidades de la provincia."),
     )
-    session_epoch = models.PositiveIntegerField(
+    session_epoch = models.PositiveIntegerField(_("generación de sesiones"),
         default=0, editable=False,
         help_text=_("Se incrementa para cerrar todas las sesiones del usuario."))
 
@@ -101,6 +102,9 @@ class Entity(TenantMixin):
     The Diputación itself is the entity of the public schema.
     """
 
+    # TenantMixin's field, as it defines it, with a Spanish name for the admin.
+    schema_name = models.CharField(_("esquema de la base de datos"), max_length=63, unique=True,
+                                   db_index=True, validators=[_check_schema_name])
     name = models.CharField(_("nombre"), max_length=200)
     slug = models.SlugField(_("identificador"), max_length=63, unique=True)
     kind = models.CharField(_("tipo"), max_length=20, choices=EntityKind.choices)
@@ -140,7 +144,7 @@ class Entity(TenantMixin):
                     "con el protocolo y el puerto de la instalación."))
     is_active = models.BooleanField(_("activa"), default=True)
     created_at = models.DateTimeField(_("alta"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
 
     # Schemas are made by tenants.provisioning (clone or spare rename), never on save.
     auto_create_schema = False
@@ -244,7 +248,8 @@ class Entity(TenantMixin):
 class EntityPopulation(models.Model):
     """Official population figure of an entity at 1 January of a year (Real Decreto anual)."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="populations")
+    entity = models.ForeignKey(Entity, verbose_name=_("entidad"),
+                               on_delete=models.CASCADE, related_name="populations")
     year = models.PositiveSmallIntegerField(_("año"))
     population = models.PositiveIntegerField(_("población oficial"))
 
@@ -262,6 +267,12 @@ class EntityPopulation(models.Model):
 
 class Domain(DomainMixin):
     """A host name that routes to an entity (e.g. alcoi.localhost, sede.alcoi.es)."""
+
+    # DomainMixin's fields, as it defines them, with Spanish names for the admin.
+    domain = models.CharField(_("dominio"), max_length=253, unique=True, db_index=True)
+    tenant = models.ForeignKey(settings.TENANT_MODEL, verbose_name=_("entidad"), db_index=True,
+                               related_name="domains", on_delete=models.CASCADE)
+    is_primary = models.BooleanField(_("principal"), default=True, db_index=True)
 
     class Meta:
         verbose_name = _("dominio")
@@ -364,10 +375,12 @@ class Adhesion(models.Model):
                                      verbose_name=_("excepción autorizada por"))
     notes = models.TextField(_("observaciones"), blank=True)
     requested_at = models.DateTimeField(_("solicitada"), auto_now_add=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("solicitada por"),
+                                     null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("aprobada"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resuelta por"),
+                                    null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(_("baja o denegación"), null=True, blank=True)
     end_reason = models.TextField(_("motivo de la baja o denegación"), blank=True)
@@ -404,8 +417,8 @@ class Membership(models.Model):
     )
     job_title = models.CharField(_("puesto"), max_length=120, blank=True)
     is_active = models.BooleanField(_("activa"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
 
     class Meta:
         verbose_name = _("pertenencia a entidad")
@@ -457,8 +470,8 @@ class OfficeHolder(models.Model):
     start_date = models.DateField(_("desde"))
     end_date = models.DateField(_("hasta"), null=True, blank=True,
                                 help_text=_("Vacío mientras sigue en el cargo."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     objects = OfficeHolderQuerySet.as_manager()
 
@@ -495,7 +508,7 @@ class DistributionAddress(models.Model):
     label = models.CharField(_("destinatario"), max_length=120, blank=True,
                              help_text=_("Alcaldía, Secretaría, Intervención…"))
     is_active = models.BooleanField(_("activa"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
 
     class Meta:
         verbose_name = _("dirección de la lista de distribución")
@@ -524,7 +537,8 @@ class Communication(models.Model):
                                      related_name="+", verbose_name=_("miembros de la mancomunidad"))
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT,
                                 verbose_name=_("adheridas al servicio"))
-    job = models.OneToOneField("provincial.Job", null=True, blank=True, on_delete=models.SET_NULL,
+    job = models.OneToOneField("provincial.Job", verbose_name=_("trabajo de envío"),
+                               null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="communication")
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
 
@@ -540,15 +554,18 @@ class Communication(models.Model):
 class Delivery(models.Model):
     """One recipient of a communication and what the SMTP server answered."""
 
-    communication = models.ForeignKey(Communication, on_delete=models.CASCADE,
+    communication = models.ForeignKey(Communication, verbose_name=_("comunicación"),
+                                      on_delete=models.CASCADE,
                                       related_name="deliveries")
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
-    email = models.EmailField()
-    state = models.CharField(max_length=10, choices=DeliveryState.choices,
+    entity = models.ForeignKey(Entity, verbose_name=_("entidad"),
+                               on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(_("dirección de correo"))
+    state = models.CharField(_("estado"), max_length=10, choices=DeliveryState.choices,
                              default=DeliveryState.PENDING)
-    smtp_response = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    smtp_response = models.CharField(_("respuesta del servidor de correo"), max_length=500,
+                                     blank=True)
+    attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entrega")
@@ -569,15 +586,21 @@ class LoginHandoff(models.Model):
     entity mints a ticket valid for a minute and for one entity only.
     """
 
-    token_hash = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(_("huella del código"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("usuario"),
+                             on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(Entity, verbose_name=_("entidad"),
+                               on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField(_("caduca"))
+    used_at = models.DateTimeField(_("usado"), null=True, blank=True)
     # The second factor already verified on the origin host travels with the ticket.
-    otp_device = models.CharField(max_length=100, blank=True)
+    otp_device = models.CharField(_("dispositivo del segundo factor"), max_length=100, blank=True)
 
     HANDOFF_LIFETIME = datetime.timedelta(seconds=60)
+
+    class Meta:
+        verbose_name = _("traspaso de sesión entre entidades")
+        verbose_name_plural = _("traspasos de sesión entre entidades")
 
     def __str__(self) -> str:
         return f"{self.user} → {self.entity}"

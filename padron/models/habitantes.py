@@ -31,8 +31,9 @@ class HojaPadronal(models.Model):
     """A household: the sheet that groups who live together at an address."""
 
     number = models.CharField(_("número de hoja"), max_length=10, unique=True)
-    domicilio = models.ForeignKey(Domicilio, on_delete=models.PROTECT, related_name="hojas")
-    created_at = models.DateTimeField(auto_now_add=True)
+    domicilio = models.ForeignKey(Domicilio, verbose_name=_("domicilio"),
+                                  on_delete=models.PROTECT, related_name="hojas")
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("hoja padronal")
@@ -86,17 +87,19 @@ class Habitante(models.Model):
     email = models.EmailField(_("correo electrónico"), blank=True)
     # Current state (derived from the operations; kept for fast lists).
     is_registered = models.BooleanField(_("inscrito"), default=True, db_index=True)
-    hoja = models.ForeignKey(HojaPadronal, null=True, blank=True, on_delete=models.PROTECT,
+    hoja = models.ForeignKey(HojaPadronal, verbose_name=_("hoja padronal"),
+                             null=True, blank=True, on_delete=models.PROTECT,
                              related_name="habitantes")
     fecha_alta = models.DateField(_("fecha de alta"))
     fecha_baja = models.DateField(_("fecha de baja"), null=True, blank=True)
     # ENCSARP: non-EU foreigners without permanent residence renew every two years.
     requires_renewal = models.BooleanField(_("debe renovar (ENCSARP)"), default=False)
     renewal_due = models.DateField(_("renovación antes de"), null=True, blank=True, db_index=True)
-    search_name = models.CharField(max_length=120, editable=False, db_index=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.CharField(_("nombre para buscar"), max_length=120, editable=False,
+                                   db_index=True)
+    version = models.PositiveIntegerField(_("versión"), default=1, editable=False)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     objects = HabitanteQuerySet.as_manager()
 
@@ -162,15 +165,21 @@ def age_on(birth: datetime.date, date: datetime.date) -> int:
 class PeriodoResidencia(models.Model):
     """Where an inhabitant lived (hoja and address) from one date to another."""
 
-    habitante = models.ForeignKey(Habitante, on_delete=models.PROTECT, related_name="periodos")
-    hoja = models.ForeignKey(HojaPadronal, on_delete=models.PROTECT, related_name="periodos")
-    domicilio = models.ForeignKey(Domicilio, on_delete=models.PROTECT, related_name="+")
-    seccion = models.ForeignKey(Seccion, on_delete=models.PROTECT, related_name="+")
+    habitante = models.ForeignKey(Habitante, verbose_name=_("habitante"),
+                                  on_delete=models.PROTECT, related_name="periodos")
+    hoja = models.ForeignKey(HojaPadronal, verbose_name=_("hoja padronal"),
+                             on_delete=models.PROTECT, related_name="periodos")
+    domicilio = models.ForeignKey(Domicilio, verbose_name=_("domicilio"),
+                                  on_delete=models.PROTECT, related_name="+")
+    seccion = models.ForeignKey(Seccion, verbose_name=_("sección"),
+                                on_delete=models.PROTECT, related_name="+")
     desde = models.DateField(_("desde"))
     hasta = models.DateField(_("hasta"), null=True, blank=True,
                              help_text=_("Excluido; vacío mientras sigue viviendo allí."))
-    alta = models.ForeignKey("Movimiento", on_delete=models.PROTECT, related_name="+")
-    fin = models.ForeignKey("Movimiento", null=True, blank=True, on_delete=models.PROTECT,
+    alta = models.ForeignKey("Movimiento", verbose_name=_("movimiento de alta"),
+                             on_delete=models.PROTECT, related_name="+")
+    fin = models.ForeignKey("Movimiento", verbose_name=_("movimiento de fin"),
+                            null=True, blank=True, on_delete=models.PROTECT,
                             related_name="+")
 
     class Meta:
@@ -202,7 +211,8 @@ LEGACY_CLERK_NAMES = {"generate_padron": _("Carga inicial (generador de datos de
 class Movimiento(models.Model):
     """An operation on the padrón, as it happened: immutable once written."""
 
-    habitante = models.ForeignKey(Habitante, on_delete=models.PROTECT, related_name="movimientos")
+    habitante = models.ForeignKey(Habitante, verbose_name=_("habitante"),
+                                  on_delete=models.PROTECT, related_name="movimientos")
     tipo = models.CharField(_("tipo"), max_length=1, choices=TipoMovimiento.choices)
     causa = models.CharField(_("causa"), max_length=2, choices=Causa.choices)
     fecha = models.DateField(_("fecha de la variación"))
@@ -214,9 +224,11 @@ class Movimiento(models.Model):
         help_text=_("Código INE del consulado (PERE) cuando la procedencia o el destino es el "
                     "extranjero y la persona está o estará inscrita en un consulado."))
     datos = models.JSONField(_("datos tras la operación"))
-    domicilio = models.ForeignKey(Domicilio, null=True, blank=True, on_delete=models.PROTECT,
+    domicilio = models.ForeignKey(Domicilio, verbose_name=_("domicilio"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
-    hoja = models.ForeignKey(HojaPadronal, null=True, blank=True, on_delete=models.PROTECT,
+    hoja = models.ForeignKey(HojaPadronal, verbose_name=_("hoja padronal"),
+                             null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     documentos = models.TextField(_("documentación aportada"), blank=True)
     observaciones = models.TextField(_("observaciones"), blank=True)
@@ -256,13 +268,14 @@ def adjunto_upload_to(instance: MovimientoAdjunto, filename: str) -> str:
 class MovimientoAdjunto(models.Model):
     """A supporting document of an operation (DNI copy, contract, authorisation…)."""
 
-    movimiento = models.ForeignKey(Movimiento, on_delete=models.PROTECT, related_name="adjuntos")
+    movimiento = models.ForeignKey(Movimiento, verbose_name=_("movimiento"),
+                                   on_delete=models.PROTECT, related_name="adjuntos")
     name = models.CharField(_("nombre"), max_length=200)
-    file = models.FileField(upload_to=adjunto_upload_to)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(_("fichero"), upload_to=adjunto_upload_to)
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("tamaño en bytes"))
+    content_type = models.CharField(_("tipo de contenido"), max_length=100)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("documento aportado")
@@ -281,7 +294,8 @@ class MovimientoAdjunto(models.Model):
 class ErrorINE(models.Model):
     """An error INE returned for an inhabitant; it blocks certificates until processed."""
 
-    habitante = models.ForeignKey(Habitante, on_delete=models.PROTECT, related_name="errores_ine")
+    habitante = models.ForeignKey(Habitante, verbose_name=_("habitante"),
+                                  on_delete=models.PROTECT, related_name="errores_ine")
     code = models.CharField(_("código"), max_length=4)
     description = models.CharField(_("descripción"), max_length=200)
     received_at = models.DateTimeField(_("recibido"), default=timezone.now)

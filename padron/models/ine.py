@@ -48,9 +48,9 @@ class FicheroINE(models.Model):
     state = models.CharField(_("estado"), max_length=10, choices=EstadoFicheroINE.choices,
                              default=EstadoFicheroINE.GENERADO, db_index=True)
     name = models.CharField(_("nombre"), max_length=100)
-    file = models.FileField(upload_to=fichero_ine_upload_to)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(default=0)
+    file = models.FileField(_("fichero"), upload_to=fichero_ine_upload_to)
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("tamaño en bytes"), default=0)
     records = models.PositiveIntegerField(_("registros"), default=0)
     # provincial.Job lives in the public schema: an id, not a cross-schema foreign key.
     job_id = models.BigIntegerField(_("trabajo"), null=True, blank=True)
@@ -86,13 +86,15 @@ class FicheroINE(models.Model):
 class EnvioMovimiento(models.Model):
     """A Movimiento carried by a FicheroINE. Released when that file is rejected."""
 
-    fichero = models.ForeignKey(FicheroINE, on_delete=models.PROTECT, related_name="envios")
-    movimiento = models.ForeignKey(Movimiento, on_delete=models.PROTECT,
+    fichero = models.ForeignKey(FicheroINE, verbose_name=_("fichero"),
+                                on_delete=models.PROTECT, related_name="envios")
+    movimiento = models.ForeignKey(Movimiento, verbose_name=_("movimiento"),
+                                   on_delete=models.PROTECT,
                                    related_name="envios_ine")
     position = models.PositiveIntegerField(_("registro"))
     # Denormalised from fichero.state == rechazado: a partial unique constraint cannot join.
     is_released = models.BooleanField(_("liberado"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("movimiento enviado al INE")

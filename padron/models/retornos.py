@@ -58,7 +58,7 @@ class RetornoINE(models.Model):
 
     kind = models.CharField(_("tipo"), max_length=25, choices=TipoRetornoINE.choices)
     filename = models.CharField(_("fichero"), max_length=200)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(_("huella SHA-256"), max_length=64, unique=True)
     records = models.PositiveIntegerField(_("registros"), default=0)
     state = models.CharField(_("estado"), max_length=10, choices=EstadoRetornoINE.choices,
                              default=EstadoRetornoINE.CARGADO, db_index=True)
@@ -79,10 +79,12 @@ class RetornoINE(models.Model):
 class IncidenciaINE(models.Model):
     """One record of a returned file: what it proposes, for whom, and what the clerk did."""
 
-    retorno = models.ForeignKey(RetornoINE, on_delete=models.PROTECT, related_name="incidencias")
+    retorno = models.ForeignKey(RetornoINE, verbose_name=_("retorno del INE"),
+                                on_delete=models.PROTECT, related_name="incidencias")
     line = models.PositiveIntegerField(_("línea"))
     datos = models.JSONField(_("datos del registro"))
-    habitante = models.ForeignKey(Habitante, null=True, blank=True, on_delete=models.PROTECT,
+    habitante = models.ForeignKey(Habitante, verbose_name=_("habitante"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="incidencias_ine")
     coincidencia = models.CharField(_("coincidencia"), max_length=10,
                                     choices=Coincidencia.choices)
@@ -90,14 +92,16 @@ class IncidenciaINE(models.Model):
                               choices=AccionPropuesta.choices)
     state = models.CharField(_("estado"), max_length=10, choices=EstadoIncidencia.choices,
                              default=EstadoIncidencia.PENDIENTE, db_index=True)
-    error = models.ForeignKey(ErrorINE, null=True, blank=True, on_delete=models.PROTECT,
+    error = models.ForeignKey(ErrorINE, verbose_name=_("error del INE"),
+                              null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     resolved_by = models.CharField(_("resuelta por"), max_length=150, blank=True)
     resolved_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
-    movimiento = models.ForeignKey(Movimiento, null=True, blank=True, on_delete=models.PROTECT,
+    movimiento = models.ForeignKey(Movimiento, verbose_name=_("movimiento"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     note = models.TextField(_("nota"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("incidencia del INE")

@@ -107,7 +107,8 @@ class EntidadSingular(ConNombresAnteriores, Vigencia):
     """Entidad singular de población (SS within its colectiva). Earlier names:
     `former_names`."""
 
-    colectiva = models.ForeignKey(EntidadColectiva, on_delete=models.PROTECT,
+    colectiva = models.ForeignKey(EntidadColectiva, verbose_name=_("entidad colectiva"),
+                                  on_delete=models.PROTECT,
                                   related_name="singulares")
     code = models.CharField(_("código"), max_length=2)
     name = models.CharField(_("nombre"), max_length=70)
@@ -129,7 +130,8 @@ class Nucleo(ConNombresAnteriores, Vigencia):
     """Núcleo de población or diseminado (NN = 99) of an entidad singular: the unidad
     poblacional, identified by the CUN code CCSSDNN. Earlier names: `former_names`."""
 
-    singular = models.ForeignKey(EntidadSingular, on_delete=models.PROTECT, related_name="nucleos")
+    singular = models.ForeignKey(EntidadSingular, verbose_name=_("entidad singular"),
+                                 on_delete=models.PROTECT, related_name="nucleos")
     code = models.CharField(_("código"), max_length=2)
     name = models.CharField(_("nombre"), max_length=70)
     name50 = models.CharField(_("nombre de 50 caracteres"), max_length=50, blank=True)
@@ -173,7 +175,8 @@ class Distrito(Vigencia):
 class Seccion(Vigencia):
     """Sección censal (DIST + SECC + LSECC), with its subsección where it has one."""
 
-    distrito = models.ForeignKey(Distrito, on_delete=models.PROTECT, related_name="secciones")
+    distrito = models.ForeignKey(Distrito, verbose_name=_("distrito"),
+                                 on_delete=models.PROTECT, related_name="secciones")
     code = models.CharField(_("código"), max_length=3)
     letter = models.CharField(_("letra"), max_length=1, blank=True)
     subseccion = models.CharField(_("subsección"), max_length=2, blank=True)
@@ -244,8 +247,10 @@ class Via(Vigencia):
 class ViaNombre(Vigencia):
     """The type and name of a street during a period."""
 
-    via = models.ForeignKey(Via, on_delete=models.CASCADE, related_name="names")
-    tipo = models.ForeignKey(TipoVia, on_delete=models.PROTECT, related_name="+")
+    via = models.ForeignKey(Via, verbose_name=_("vía"),
+                            on_delete=models.CASCADE, related_name="names")
+    tipo = models.ForeignKey(TipoVia, verbose_name=_("tipo de vía"),
+                             on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("nombre"), max_length=50)
     short_name = models.CharField(_("nombre corto"), max_length=25)
     suffix_type = models.BooleanField(_("tipo como sufijo"), default=False,
@@ -294,13 +299,17 @@ class NombreAnterior(Vigencia):
     pseudovía, in force from valid_from to valid_to (excluded). The current name is on the
     object itself; see the module docstring."""
 
-    colectiva = models.ForeignKey(EntidadColectiva, null=True, blank=True,
+    colectiva = models.ForeignKey(EntidadColectiva, verbose_name=_("entidad colectiva"),
+                                  null=True, blank=True,
                                   on_delete=models.CASCADE, related_name="former_names")
-    singular = models.ForeignKey(EntidadSingular, null=True, blank=True,
+    singular = models.ForeignKey(EntidadSingular, verbose_name=_("entidad singular"),
+                                 null=True, blank=True,
                                  on_delete=models.CASCADE, related_name="former_names")
-    nucleo = models.ForeignKey(Nucleo, null=True, blank=True, on_delete=models.CASCADE,
+    nucleo = models.ForeignKey(Nucleo, verbose_name=_("núcleo"),
+                               null=True, blank=True, on_delete=models.CASCADE,
                                related_name="former_names")
-    pseudovia = models.ForeignKey(Pseudovia, null=True, blank=True, on_delete=models.CASCADE,
+    pseudovia = models.ForeignKey(Pseudovia, verbose_name=_("pseudovía"),
+                                  null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="former_names")
     name = models.CharField(_("nombre"), max_length=70, blank=True)
     name50 = models.CharField(_("nombre de 50 caracteres"), max_length=50, blank=True)
@@ -333,11 +342,15 @@ class Tramo(Vigencia):
     A tramo with neither vía nor pseudovía (CVIA = CPSVIA = 00000 in INE's files) numbers
     the unidad poblacional itself (design, fichero 5, observación 6)."""
 
-    seccion = models.ForeignKey(Seccion, on_delete=models.PROTECT, related_name="tramos")
-    nucleo = models.ForeignKey(Nucleo, on_delete=models.PROTECT, related_name="tramos")
-    via = models.ForeignKey(Via, null=True, blank=True, on_delete=models.PROTECT,
+    seccion = models.ForeignKey(Seccion, verbose_name=_("sección"),
+                                on_delete=models.PROTECT, related_name="tramos")
+    nucleo = models.ForeignKey(Nucleo, verbose_name=_("núcleo"),
+                               on_delete=models.PROTECT, related_name="tramos")
+    via = models.ForeignKey(Via, verbose_name=_("vía"),
+                            null=True, blank=True, on_delete=models.PROTECT,
                             related_name="tramos")
-    pseudovia = models.ForeignKey(Pseudovia, null=True, blank=True, on_delete=models.PROTECT,
+    pseudovia = models.ForeignKey(Pseudovia, verbose_name=_("pseudovía"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="tramos")
     manzana = models.CharField(_("manzana catastral"), max_length=12, blank=True)
     postal_code = models.CharField(_("código postal"), max_length=5)
@@ -385,11 +398,14 @@ class Tramo(Vigencia):
 class Domicilio(models.Model):
     """An address (dwelling or premises) on a vía, inside one of its tramos."""
 
-    via = models.ForeignKey(Via, null=True, blank=True, on_delete=models.PROTECT,
+    via = models.ForeignKey(Via, verbose_name=_("vía"),
+                            null=True, blank=True, on_delete=models.PROTECT,
                             related_name="domicilios")
-    pseudovia = models.ForeignKey(Pseudovia, null=True, blank=True, on_delete=models.PROTECT,
+    pseudovia = models.ForeignKey(Pseudovia, verbose_name=_("pseudovía"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="domicilios")
-    tramo = models.ForeignKey(Tramo, on_delete=models.PROTECT, related_name="domicilios")
+    tramo = models.ForeignKey(Tramo, verbose_name=_("tramo"),
+                              on_delete=models.PROTECT, related_name="domicilios")
     number = models.PositiveSmallIntegerField(_("número"), null=True, blank=True)
     qualifier = models.CharField(_("calificador"), max_length=1, blank=True)
     number_to = models.PositiveSmallIntegerField(_("número superior"), null=True, blank=True)
@@ -403,7 +419,7 @@ class Domicilio(models.Model):
     puerta = models.CharField(_("puerta"), max_length=4, blank=True)
     tipo_local = models.CharField(_("tipo de local"), max_length=1, blank=True)
     referencia_catastral = models.CharField(_("referencia catastral"), max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("domicilio")
