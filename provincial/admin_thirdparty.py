@@ -1,9 +1,9 @@
-"""The admin pages of django-axes and django-otp, in Spanish.
+"""The admin pages of django-axes, django-otp and django-celery-beat, in Spanish.
 
-Neither package speaks Spanish (django-otp has no translations at all), and changing a
-third-party field's `verbose_name` would make a migration of that package. These admins
-keep the packages' behaviour and show Spanish labels instead: columns, filters, sections,
-read-only values and form labels.
+Neither axes nor otp speaks Spanish (django-otp has no translations at all), celery-beat's
+catalogue leaves some English and a typo, and changing a third-party field's help text
+would make a migration of that package. These admins keep the packages' behaviour and show
+Spanish labels instead: columns, filters, sections, read-only values, form labels and help.
 """
 
 from __future__ import annotations
@@ -14,13 +14,24 @@ from axes import admin as axes_admin
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_field
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 from django_otp.plugins.otp_static import admin as static_admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp import admin as totp_admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+EMPTY = "—"
 
 FIELD_LABELS = {
     # django-axes
@@ -54,6 +65,25 @@ FIELD_LABELS = {
     "token": _("código"),
 }
 
+# django-otp's help texts, in Spanish (the model's own stay in the migration state).
+FIELD_HELP = {
+    "user": _("Usuario al que pertenece el dispositivo."),
+    "name": _("Nombre del dispositivo, para reconocerlo."),
+    "confirmed": _("Si el dispositivo ya se puede usar."),
+    "created_at": _("Cuándo se dio de alta el dispositivo."),
+    "last_used_at": _("La última vez que se usó."),
+    "key": _("Clave secreta en hexadecimal, de hasta 40 bytes."),
+    "step": _("Duración de cada intervalo, en segundos."),
+    "t0": _("Momento (tiempo Unix) desde el que se cuentan los intervalos."),
+    "digits": _("Cifras de cada código."),
+    "tolerance": _("Intervalos de más o de menos que se aceptan."),
+    "drift": _("Intervalos que el reloj del dispositivo va adelantado o atrasado."),
+    "last_t": _("El último intervalo usado (un código no vale dos veces)."),
+    "throttling_failure_timestamp": _("Cuándo falló el último código (vacío si acertó)."),
+    "throttling_failure_count": _("Códigos erróneos seguidos."),
+}
+SEARCH_HELP = _("Busque por el nombre de usuario o la dirección de correo del usuario.")
+
 SECTION_TITLES = {
     "Identity": _("Identidad"),
     "Timestamps": _("Fechas"),
@@ -70,7 +100,11 @@ def _value_of(model: type[models.Model], name: str) -> Callable:
     field = model._meta.get_field(name)
 
     def value(obj):
-        return getattr(obj, name)
+        raw = getattr(obj, name)
+        if isinstance(field, models.BooleanField):
+            return raw  # the admin draws its yes/no icon
+        # Dates in the site's format and "—" for none (not "None", not ISO with microseconds).
+        return display_for_field(raw, field, EMPTY)
 
     value.__name__ = name
     value.short_description = FIELD_LABELS[name]
@@ -113,6 +147,9 @@ class SpanishLabels:
         names = {field.name for field in self.model._meta.fields}
         kwargs.setdefault("labels", {name: capfirst(label) for name, label in FIELD_LABELS.items()
                                      if name in names})
+        # Read-only fields take their help from the form's help_texts too.
+        kwargs.setdefault("help_texts", {name: text for name, text in FIELD_HELP.items()
+                                         if name in names})
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -163,6 +200,8 @@ class AccessAttemptAdmin(spanish(axes_admin.AccessAttemptAdmin, AccessAttempt)):
 
 
 class TOTPDeviceAdmin(spanish(totp_admin.TOTPDeviceAdmin, TOTPDevice)):
+    search_help_text = SEARCH_HELP
+
     @admin.display(description=_("código QR"))
     def qrcode_link(self, device):
         return super().qrcode_link(device)
@@ -179,9 +218,69 @@ class StaticTokenInline(static_admin.StaticTokenInline):
 
 class StaticDeviceAdmin(spanish(static_admin.StaticDeviceAdmin, StaticDevice)):
     inlines = [StaticTokenInline]
+    search_help_text = SEARCH_HELP
 
 
-for model, model_admin in ((AccessAttempt, AccessAttemptAdmin),
+# --- django-celery-beat -------------------------------------------------------------------
+
+BEAT_HELP = {
+    "enabled": _("Desmárquelo para que la tarea no se ejecute."),
+    "last_run_at": _("Cuándo se ejecutó la tarea por última vez. Se vacía al deshabilitarla."),
+    "priority": _("Número de 0 a 255. Lo tienen en cuenta RabbitMQ y Redis (en Redis, 0 es "
+                  "la prioridad más alta)."),
+    "minute": _("Minutos en que se ejecuta, «*» para todos. Ejemplo: «0,30»."),
+    "hour": _("Horas en que se ejecuta, «*» para todas. Ejemplo: «8,20»."),
+    "day_of_month": _("Días del mes en que se ejecuta, «*» para todos. Ejemplo: «1,15»."),
+    "month_of_year": _("Meses (1 a 12) en que se ejecuta, «*» para todos. Ejemplo: «1,12»."),
+    "day_of_week": _("Días de la semana en que se ejecuta, «*» para todos; el domingo es 0 o "
+                     "7, el lunes 1. Ejemplo: «1-5»."),
+    "timezone": _("Zona horaria de la programación. Si no se indica, UTC."),
+}
+
+
+class BeatHelp:
+    """Spanish help under the fields of a django-celery-beat form."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        names = {field.name for field in self.model._meta.fields}
+        kwargs.setdefault("help_texts", {name: text for name, text in BEAT_HELP.items()
+                                         if name in names})
+        return super().get_form(request, obj, **kwargs)
+
+
+class PeriodicTaskAdmin(BeatHelp, beat_admin.PeriodicTaskAdmin):
+    # The package's sections (untitled, Schedule, Arguments, Execution Options), titled in
+    # Spanish.
+    fieldsets = [(title, options) for title, (_title, options) in zip(
+        (None, _("Programación"), _("Argumentos"), _("Opciones de ejecución")),
+        beat_admin.PeriodicTaskAdmin.fieldsets, strict=True)]
+
+    @admin.display(description=_("programación en palabras"))
+    def crontab_translation(self, obj):
+        return obj.crontab.human_readable if obj and obj.crontab_id else EMPTY
+
+
+class PeriodicTaskInline(beat_admin.PeriodicTaskInline):
+    verbose_name = _("tarea periódica con esta programación")
+    verbose_name_plural = _("tareas periódicas con esta programación")
+
+
+def _schedule_admin(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    return type(base.__name__, (BeatHelp, base), {"inlines": [PeriodicTaskInline]})
+
+
+class CrontabScheduleAdmin(_schedule_admin(beat_admin.CrontabScheduleAdmin)):
+    @admin.display(description=_("programación en palabras"))
+    def human_readable(self, obj):
+        return obj.human_readable
+
+
+for model, model_admin in ((PeriodicTask, PeriodicTaskAdmin),
+                           (CrontabSchedule, CrontabScheduleAdmin),
+                           (ClockedSchedule, _schedule_admin(beat_admin.ClockedScheduleAdmin)),
+                           (SolarSchedule, _schedule_admin(beat_admin.SolarScheduleAdmin)),
+                           (IntervalSchedule, _schedule_admin(beat_admin.IntervalScheduleAdmin)),
+                           (AccessAttempt, AccessAttemptAdmin),
                            (AccessLog, spanish(axes_admin.AccessLogAdmin, AccessLog)),
                            (AccessFailureLog, spanish(axes_admin.AccessFailureLogAdmin,
                                                       AccessFailureLog)),

@@ -3,12 +3,18 @@
 django-otp has no translations and django-axes none into Spanish, so the admin would say
 "TOTP devices" and "Access attempts". Each config names its app and, in `ready()`, its
 models. Only the display names change: the migration state is read from each model's
-`Meta.original_attrs`, which stay as the package wrote them, so no migration of the
-third-party app follows.
+`Meta.original_attrs` and each field's original `verbose_name` (`Field._verbose_name`),
+which stay as the package wrote them, so no migration of the third-party app follows.
+(A field's help_text is part of its migration state: Spanish help goes through the admin
+forms, provincial/admin_thirdparty.py.)
 """
+
+import re
 
 from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as BaseAdminConfig
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.apps import BeatConfig
 from django_otp.plugins.otp_static.apps import DefaultConfig as OTPStaticConfig
@@ -20,6 +26,42 @@ def name_models(config: AppConfig, names: dict[str, tuple[str, str]]) -> None:
     for model_name, (singular, plural) in names.items():
         opts = config.get_model(model_name)._meta
         opts.verbose_name, opts.verbose_name_plural = singular, plural
+
+
+def name_fields(config: AppConfig, names: dict[str, dict[str, str]]) -> None:
+    """Give fields of `config`'s models their Spanish names ({model: {field: name}}): the
+    admin's columns, filters and labels read `verbose_name`; migrations, `_verbose_name`."""
+    for model_name, fields in names.items():
+        model = config.get_model(model_name)
+        for field_name, name in fields.items():
+            model._meta.get_field(field_name).verbose_name = name
+
+
+def _when(value) -> str:
+    return formats.date_format(timezone.localtime(value), "d/m/Y H:i") if value else "—"
+
+
+class AdminConfig(BaseAdminConfig):
+    """Django's admin, with its own history named so that nobody takes it for the registro
+    de entrada ("entrada de registro" is Django's Spanish for a LogEntry)."""
+
+    def ready(self) -> None:
+        super().ready()
+        name_models(self, {"LogEntry": (_("cambio en el historial de la administración"),
+                                        _("historial de la administración"))})
+        # Django REST framework's user tokens read "Token de autenticación | Token" in the
+        # admin. Named from here: DRF looks for the literal "rest_framework.authtoken" in
+        # INSTALLED_APPS (its TokenProxy turns abstract otherwise), so it keeps its config.
+        from django.apps import apps
+
+        if apps.is_installed("rest_framework.authtoken"):
+            tokens = apps.get_app_config("authtoken")
+            tokens.verbose_name = _("API REST")
+            name_models(tokens, {
+                "Token": (_("token de la API"), _("tokens de la API")),
+                # The proxy the admin lists them with (its own permissions).
+                "TokenProxy": (_("token de la API (administración)"),
+                               _("tokens de la API (administración)"))})
 
 
 class AxesConfig(BaseAxesConfig):
@@ -35,6 +77,27 @@ class AxesConfig(BaseAxesConfig):
             "AccessAttemptExpiration": (_("caducidad de un intento de acceso"),
                                         _("caducidades de los intentos de acceso")),
         })
+        # What the admin's breadcrumbs and deletion pages print for a row ("Access Log for
+        # admin @ 2026-12-07 15:41:18.663407+00:00" otherwise).
+        self.get_model("AccessLog").__str__ = _access_log_str
+        self.get_model("AccessAttempt").__str__ = _access_attempt_str
+        self.get_model("AccessFailureLog").__str__ = _access_failure_str
+
+
+def _access_log_str(row) -> str:
+    return str(_("Acceso de %(user)s el %(when)s") % {"user": row.username,
+                                                       "when": _when(row.attempt_time)})
+
+
+def _access_attempt_str(row) -> str:
+    return str(_("Intentos fallidos de %(user)s desde el %(when)s")
+               % {"user": row.username, "when": _when(row.attempt_time)})
+
+
+def _access_failure_str(row) -> str:
+    return str(_("Acceso fallido de %(user)s el %(when)s desde %(ip)s")
+               % {"user": row.username, "when": _when(row.attempt_time),
+                  "ip": row.ip_address or "—"})
 
 
 class OTPConfig(AppConfig):
@@ -76,4 +139,40 @@ class CeleryBeatConfig(BeatConfig):
         name_models(self, {
             "CrontabSchedule": (_("programación cron"), _("programaciones cron")),
             "ClockedSchedule": (_("fecha y hora fijas"), _("fechas y horas fijas")),
+            # One row: when the schedule last changed, so that beat reloads it.
+            "PeriodicTasks": (_("último cambio de las tareas periódicas"),
+                              _("últimos cambios de las tareas periódicas")),
         })
+        name_fields(self, {
+            # "Task Name" has no translation in the package; "Keyword Arguments" is
+            # "Agumentos opcionales" in its Spanish catalogue.
+            "PeriodicTask": {"task": _("nombre de la tarea"), "args": _("argumentos (JSON)"),
+                             "kwargs": _("argumentos con nombre (JSON)")},
+        })
+        from django_celery_beat import models as beat_models
+
+        # The schedule in words (the crontab list, the periodic task form) comes from
+        # cron-descriptor in the process's locale, English on a server: in Spanish here.
+        beat_models.get_description = describe_cron
+
+
+# cron-descriptor takes day and month names from the C library's locale.
+_CRON_WORDS = dict(zip(
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+     "January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"),
+    ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "enero",
+     "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+     "noviembre", "diciembre"), strict=True))
+
+
+def describe_cron(expression: str) -> str:
+    """A cron expression in Spanish words ("A las 03:00", "Cada 15 minutos, de lunes a
+    viernes"), with the 24-hour clock."""
+    from cron_descriptor import ExpressionDescriptor, Options
+
+    options = Options()
+    options.locale_code = "es_ES"
+    options.use_24hour_time_format = True
+    text = ExpressionDescriptor(expression, options).get_description()
+    return re.sub(r"\b(" + "|".join(_CRON_WORDS) + r")\b", lambda m: _CRON_WORDS[m.group(1)], text)

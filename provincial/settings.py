@@ -57,7 +57,7 @@ SHARED_APPS = [
     "soporte",  # the provincial incident desk (incidents of every entity live here)
     "django.contrib.contenttypes",
     "django.contrib.auth",
-    "django.contrib.admin",
+    "provincial.appconfigs.AdminConfig",  # Django's admin (its own history named apart)
     "django.contrib.sessions",  # sessions live in the public schema, shared by every host
     "django.contrib.messages",
     "django.contrib.staticfiles",
