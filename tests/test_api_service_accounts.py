@@ -44,7 +44,7 @@ def test_the_token_is_returned_once_and_only_its_hash_is_stored(province):
     assert account.token_prefix == created.token[:10]
     assert created.token not in repr(list(ServiceAccount.objects.filter(pk=account.pk).values()))
     assert account.created_by == province.admin_a
-    event = AuditEvent.objects.get(action="tenants.service_account.create")
+    event = AuditEvent.objects.get(action="tenants.service_account.create", entity=province.a)
     assert (event.entity, event.user, event.object_id, event.detail) == (
         province.a, province.admin_a, str(account.pk), {"applications": ["padron", "registro"]})
 
@@ -72,7 +72,7 @@ def test_creation_is_refused_to_clerks_and_beyond_the_entity_adhesions(province)
                                                 acting_user=province.admin_a)
     assert refused.value.message_dict["name"] == [
         "Ya hay una cuenta de servicio activa con ese nombre."]
-    assert ServiceAccount.objects.count() == 1
+    assert ServiceAccount.objects.filter(entity=province.a).count() == 1
 
 
 @pytest.mark.parametrize("keyword", ["Bearer", "Token"])
@@ -120,7 +120,7 @@ def test_a_revoked_token_stops_working_at_once(province):
     response = api.get(SEDE)
     assert (response.status_code, response.json()) == (401, INVALID)
     assert [call[-2:] for call in _calls(api.account)] == [(200, None), (401, "revoked")]
-    event = AuditEvent.objects.get(action="tenants.service_account.revoke")
+    event = AuditEvent.objects.get(action="tenants.service_account.revoke", entity=province.a)
     assert (event.entity, event.user, event.object_id) == (province.a, province.admin_a,
                                                            str(api.account.pk))
     with pytest.raises(ValidationError):
@@ -173,14 +173,16 @@ def test_every_call_is_audited_with_the_account_without_the_query_string(provinc
          "/api/v1/sede/procedimientos/NO-EXISTE/", 404, None),
         (province.a.pk, "Cuenta de servicio «Portal de participación»", None, "GET",
          "/api/v1/yo/", 403, None)]
-    event = AuditEvent.objects.filter(action="tenants.service_account.call").first()
+    event = AuditEvent.objects.filter(action="tenants.service_account.call",
+                                      object_id=str(api.account.pk)).first()
     assert event.detail["service_account"] == api.account.pk
     assert event.action_label == "Llamada a la API de una cuenta de servicio"
 
 
 def test_people_keep_their_session_and_personal_tokens_unaudited_per_call(province, client_for):
     assert client_for(province.clerk_a, HOST_A).get(SEDE).status_code == 200
-    assert not AuditEvent.objects.filter(action="tenants.service_account.call").exists()
+    assert not AuditEvent.objects.filter(action="tenants.service_account.call",
+                                         entity=province.a).exists()
     anonymous = Client(HTTP_HOST=HOST_A).get(SEDE)
     assert anonymous.status_code == 401
     assert anonymous.json() == {"detail": "Las credenciales de autenticación no se proveyeron."}
@@ -246,7 +248,8 @@ def test_the_user_administrator_creates_sees_the_token_once_and_revokes(province
     revoked = admin.post(f"/gestion/cuentas-servicio/{account.pk}/revocar/", follow=True)
     assert "Cuenta «Gestión tributaria» revocada: su token ya no sirve." in revoked.content.decode()
     assert api.get("/api/v1/padron/secciones/").status_code == 401
-    assert list(AuditEvent.objects.filter(action__startswith="tenants.service_account.")
+    assert list(AuditEvent.objects.filter(action__startswith="tenants.service_account.",
+                                         entity=province.a)
                 .exclude(action="tenants.service_account.call")
                 .order_by("pk").values_list("action", "user__username")) == [
         ("tenants.service_account.create", "admin_a"),
@@ -262,7 +265,7 @@ def test_the_form_refuses_in_spanish_and_creates_nothing(province, client_for):
     response = admin.post("/gestion/cuentas-servicio/nueva/", {
         "name": "Intento", "applications": ["contabilidad"]})
     assert "Escoja una opción válida" in response.content.decode()
-    assert ServiceAccount.objects.count() == 0
+    assert not ServiceAccount.objects.filter(entity=province.a).exists()
 
 
 def test_clerks_and_other_entities_cannot_manage_the_accounts(province, client_for):
@@ -324,3 +327,52 @@ def test_the_schema_describes_the_service_api_its_errors_and_the_token(province)
     asientos = schema["paths"]["/api/v1/registro/asientos/"]["post"]
     assert list(asientos["requestBody"]["content"]) == ["multipart/form-data"]
     assert set(asientos["responses"]) >= {"200", "201"}
+
+
+def _service_operations(schema: dict) -> list[tuple[str, str, str]]:
+    """(method, path with its parameters filled, application) of every operation a service
+    account may call, read from the schema: what is added later is tried too."""
+    from django.urls import resolve
+
+    found = []
+    for template, operations in schema["paths"].items():
+        path = re.sub(r"\{[^}]+\}", "2026-E-000001", template)
+        view = resolve(path).func
+        view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+        if not getattr(view_class, "service_account_access", False):
+            continue
+        application = view_class.required_application
+        found += [(method.upper(), path, application) for method in operations]
+    return found
+
+
+def test_every_service_operation_refuses_other_entities_revoked_and_ungranted_tokens(
+        province, client_for):
+    from django_tenants.utils import schema_context
+
+    from registro.models import Asiento
+
+    schema = client_for(province.clerk_a, HOST_A).get("/api/schema/?format=json").json()
+    operations = _service_operations(schema)
+    assert {application for _method, _path, application in operations} == {
+        "padron", "registro", "sede"}
+    assert len(operations) >= 17
+    of_b = service_client(province, province.b, HOST_A, ["padron", "registro", "sede"],
+                          name="De Castalla")
+    revoked = service_client(province, province.a, HOST_A, ["padron", "registro", "sede"],
+                             name="Revocada")
+    service_accounts.revoke_service_account(revoked.account, acting_user=province.admin_a)
+    only = {app: service_client(province, province.a, HOST_A, [app], name=f"Solo {app}")
+            for app in ("padron", "sede")}
+    before = AuditEvent.objects.filter(entity=province.a).exclude(
+        action="tenants.service_account.call").count()
+    for method, path, application in operations:
+        ungranted = only["sede"] if application != "sede" else only["padron"]
+        for client, status in ((of_b, 401), (revoked, 401), (ungranted, 403)):
+            response = client.generic(method, path, "{}", content_type="application/json")
+            assert response.status_code == status, (method, path, client.account.name)
+    with schema_context(province.a.schema_name):
+        assert Asiento.objects.count() == 0
+    # Nothing was read or changed: the only new events are the calls themselves.
+    assert AuditEvent.objects.filter(entity=province.a).exclude(
+        action="tenants.service_account.call").count() == before

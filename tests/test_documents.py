@@ -69,7 +69,8 @@ def test_a_rendered_document_prints_its_csv_and_is_stored_once_with_its_hash(in_
     assert "no lleva firma electrónica de órgano" in text
     assert (document.signature, document.is_sealed) == (UNSEALED, False)
     assert (document.issuer_id, document.issuer_name) == (province.clerk_a.pk, "Clerk Pruebas")
-    event = AuditEvent.objects.get(action="documentos.documento.expedicion")
+    event = AuditEvent.objects.get(action="documentos.documento.expedicion",
+                                   object_id=str(document.pk))
     assert (event.object_id, event.entity, event.user) == (str(document.pk), province.a,
                                                            province.clerk_a)
     assert event.subject_ref == audit.subject_ref("12345678Z")

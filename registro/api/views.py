@@ -25,8 +25,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -52,14 +53,15 @@ REFERENCIA = OpenApiParameter(
     description="Número de registro con guiones: 2026-E-000123 (año, libro E o S, número).")
 
 
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
+class JSONErrors(BaseContentNegotiation):
+    """The justificante answers a PDF (a response of its own) or, when refused, a JSON
+    error, whatever the client asked for (`Accept: application/pdf`, `?format=pdf`)."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 def get_asiento_by_referencia(referencia_url: str) -> Asiento:
@@ -180,7 +182,7 @@ class AsientoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                    parameters=[REFERENCIA],
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="justificante",
-            renderer_classes=[JSONRenderer, PDFRenderer])
+            content_negotiation_class=JSONErrors)
     def justificante(self, request: Request, referencia: str) -> HttpResponse:
         asiento = get_asiento_by_referencia(referencia)
         document = services.justificante(asiento)

@@ -34,7 +34,16 @@ ERRORS: dict[str, tuple[object, str]] = {
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's AutoSchema, with the common errors added to every operation that
-    does not describe them itself."""
+    does not describe them itself; and read-only addresses (e-mail, web) without a format,
+    since a blank one is a value (drf-spectacular says `format: email`, which "" does not
+    match: an entity or an interesado without an address would answer against its own
+    schema)."""
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # A read-only address comes from a model field with blank=True: "" is a value.
+        if field.read_only and schema.get("format") in ("email", "uri"):
+            del schema["format"]
 
     def _get_response_bodies(self, direction="response"):
         bodies = super()._get_response_bodies(direction)

@@ -22,4 +22,5 @@ def isolation_probe(province, secret: str) -> Probe:
             causa=Causa.ALTA_OMISION, fecha=datetime.date(2020, 1, 1), domicilio=address,
             ctx=padron.Contexto(acting_user=province.clerk_b))
     return Probe(ids=[str(vecino.pk), str(vecino.hoja_id)],
-                 secrets=[vecino.full_name, vecino.nia])
+                 secrets=[vecino.full_name, vecino.nia],
+                 values={"nia": [vecino.nia]})  # the API names people by NIA

@@ -14,4 +14,7 @@ def isolation_probe(province, secret: str) -> Probe:
         asiento = registrar(**datos(asunto=f"Asunto {secret}", anexos=[pdf_anexo()]),
                             acting_user=province.clerk_b)
         anexo = asiento.anexos.get()
-    return Probe(ids=[str(asiento.pk), str(anexo.pk)], secrets=[asiento.numero_registro])
+    # The API names an asiento by its number: 2026-E-000001.
+    referencia = f"{asiento.year}-{asiento.libro}-{asiento.numero:06d}"
+    return Probe(ids=[str(asiento.pk), str(anexo.pk)], secrets=[asiento.numero_registro],
+                 values={"referencia": [referencia]})

@@ -71,7 +71,7 @@ def test_an_asiento_is_registered_with_its_files_through_the_clerks_action(provi
     assert [(i["documento"], i["nombre"], i["es_representante"]) for i in data["interesados"]] \
         == [(DNI, "Lucía", False)]
     assert data["justificante"] == f"/api/v1/registro/asientos/{year}-E-000001/justificante/"
-    event = AuditEvent.objects.get(action="registro.asiento.alta")
+    event = AuditEvent.objects.get(action="registro.asiento.alta", entity=province.a)
     assert (event.username, event.user_id, event.subject_ref, event.entity) == (
         ACCOUNT, None, subject_ref(DNI), province.a)
     assert event.detail["service_account"] == api.account.pk
@@ -147,7 +147,7 @@ def test_the_libro_is_searched_and_one_asiento_read_with_an_audit_record(provinc
     one = api.get(f"{URL}{year}-E-1/")
     assert one.status_code == 200
     assert one.json()["expone"] == "Que desea reformar la cocina."
-    event = AuditEvent.objects.get(action="registro.asiento.consulta")
+    event = AuditEvent.objects.get(action="registro.asiento.consulta", entity=province.a)
     assert (event.username, event.subject_ref) == (ACCOUNT, subject_ref(DNI))
     for missing in (f"{year}-E-000009", "2026-X-000001", "cualquier-cosa"):
         response = api.get(f"{URL}{missing}/")
@@ -165,7 +165,8 @@ def test_the_justificante_is_issued_once_and_downloaded(province, api):
     assert again.content == first.content
     with schema_context(province.a.schema_name):
         assert IssuedDocument.objects.filter(kind="justificante_registro").count() == 1
-    downloads = AuditEvent.objects.filter(action="documentos.documento.descarga")
+    downloads = AuditEvent.objects.filter(action="documentos.documento.descarga",
+                                          entity=province.a)
     assert [(e.username, e.subject_ref) for e in downloads] == [(ACCOUNT, subject_ref(DNI))] * 2
 
 
@@ -184,7 +185,8 @@ def test_refusals_register_nothing(province, api):
     assert len(_asientos(province)) == 1
     with schema_context(province.a.schema_name):
         assert not IssuedDocument.objects.exists()
-    assert not AuditEvent.objects.filter(action="registro.asiento.consulta").exists()
+    assert not AuditEvent.objects.filter(action="registro.asiento.consulta",
+                                         entity=province.a).exists()
 
 
 def test_b_token_on_b_host_never_reaches_a_books(province, api):
@@ -194,3 +196,21 @@ def test_b_token_on_b_host_never_reaches_a_books(province, api):
     assert of_b.get(URL).json()["count"] == 0
     assert of_b.get(f"{URL}{year}-E-000001/").status_code == 404
     assert of_b.get(f"{URL}{year}-E-000001/justificante/").status_code == 404
+
+
+def test_the_justificante_answers_errors_in_json_whatever_was_asked(province, api):
+    api.post(URL, form())
+    year = timezone.localdate().year
+    missing = api.get(f"{URL}{year}-E-000009/justificante/", {"format": "pdf"},
+                      HTTP_ACCEPT="application/pdf")
+    assert (missing.status_code, missing["Content-Type"], missing.json()) == (
+        404, "application/json", {"detail": "No encontrado."})
+    found = api.get(f"{URL}{year}-E-000001/justificante/", HTTP_ACCEPT="application/pdf")
+    assert (found.status_code, found["Content-Type"]) == (200, "application/pdf")
+
+
+def test_a_blank_email_matches_the_schema(province, api):
+    """An interesado without an address answers "": the schema must not say format email."""
+    schema = api.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["Interesado"]["properties"]["email"] == {
+        "type": "string", "readOnly": True, "title": "Correo electrónico"}
