@@ -34,6 +34,17 @@ def pdf_text(content: bytes) -> str:
     return " ".join(text.split())
 
 
+def link_uris(content: bytes) -> list[str]:
+    """The URIs of the link annotations of a PDF, page by page."""
+    uris = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/A" in annotation:
+                uris.append(str(annotation["/A"]["/URI"]))
+    return uris
+
+
 @pytest.fixture
 def in_a(province):
     with schema_context(province.a.schema_name):
@@ -67,6 +78,12 @@ def test_a_rendered_document_prints_its_csv_and_is_stored_once_with_its_hash(in_
     assert province.a.cif in text
     assert "Puede verificar este documento en https://agost.localhost/sede/verificar/" in text
     assert "no lleva firma electrónica de órgano" in text
+    # The address and the QR code are links to the verification page with this CSV, the
+    # address the QR code holds (the sede fills the form from ?csv=).
+    # (The text link may be one annotation per line it spans.)
+    uris = link_uris(stored)
+    assert set(uris) == {f"https://agost.localhost/sede/verificar/?csv={document.csv}"}
+    assert len(uris) >= 2
     assert (document.signature, document.is_sealed) == (UNSEALED, False)
     assert (document.issuer_id, document.issuer_name) == (province.clerk_a.pk, "Clerk Pruebas")
     event = AuditEvent.objects.get(action="documentos.documento.expedicion",
