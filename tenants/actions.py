@@ -283,12 +283,28 @@ def _check_applications(entity: Entity, applications: Iterable[str]) -> list[str
     return wanted
 
 
+def roles_for(entity: Entity) -> list[str]:
+    """The roles a member of `entity` may have: the TIC operator only in a mancomunidad
+    (its staff work for the member municipalities: soporte.access)."""
+    return [role for role in MembershipRole.values
+            if role != MembershipRole.TIC or entity.kind == EntityKind.MANCOMUNIDAD]
+
+
+def _check_role(entity: Entity, role: str, current: str | None = None) -> None:
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Perfil desconocido.")})
+    if role not in roles_for(entity) and role != current:
+        raise ValidationError({"role": _("El perfil «%(role)s» solo existe en las "
+                                         "mancomunidades.") % {"role": MembershipRole(role).label}})
+
+
 def add_member(entity: Entity, *, acting_user: User, email: str, first_name: str = "",
                last_name: str = "", nif: str = "", password: str | None = None,
                role: str = MembershipRole.CLERK, applications: Iterable[str] = (),
                job_title: str = "") -> Membership:
     """Give a person access to an entity; an existing account (a shared official) is reused."""
     _require_user_admin(acting_user, entity)
+    _check_role(entity, role)
     granted = _check_applications(entity, applications)
     email = email.strip().lower()
     with transaction.atomic():
@@ -325,13 +341,22 @@ def update_membership(membership: Membership, *, acting_user: User, role: str,
     """Set a colleague's role and granted applications (user administrator of the entity)."""
     _require_user_admin(acting_user, membership.entity)
     granted = _check_applications(membership.entity, applications)
-    if role not in MembershipRole.values:
-        raise ValidationError({"role": _("Perfil desconocido.")})
-    if membership.user_id == acting_user.pk and (role != MembershipRole.USER_ADMIN or not is_active) \
+    _check_role(membership.entity, role, current=membership.role)
+    stays_admin = role == MembershipRole.USER_ADMIN and is_active
+    if membership.user_id == acting_user.pk and not stays_admin \
             and not acting_user.is_provincial_admin:
         raise ValidationError({"role": _("No puede quitarse a sí mismo la administración de usuarios.")})
     with transaction.atomic():
+        # The entity's active user administrators, locked in one order (two of them demoting
+        # each other at once must not leave none).
+        admins = list(Membership.objects.select_for_update().filter(
+            entity_id=membership.entity_id, role=MembershipRole.USER_ADMIN, is_active=True)
+            .order_by("pk").values_list("pk", flat=True))
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if admins == [locked.pk] and not stays_admin:
+            raise ValidationError({"role": _(
+                "Es el único administrador de usuarios de la entidad: antes de quitarle ese "
+                "perfil o el acceso, dé el perfil de administrador de usuarios a otra persona.")})
         before = {"role": locked.role, "applications": locked.applications,
                   "is_active": locked.is_active}
         locked.role = role

@@ -29,9 +29,22 @@ class MembershipForm(forms.Form):
         help_text=_("Solo aparecen las aplicaciones de los servicios a los que la entidad está adherida."))
     is_active = forms.BooleanField(label=_("Acceso activo"), required=False, initial=True)
 
-    def __init__(self, *args, available_applications: set[str], **kwargs) -> None:
+    def __init__(self, *args, available_applications: set[str], roles: list[str] | None = None,
+                 is_own: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applications"].choices = _application_choices(available_applications)
+        if roles is not None:
+            self.fields["role"].choices = [(value, label) for value, label in
+                                           MembershipRole.choices if value in roles]
+        if is_own:
+            # A user administrator keeps that role and access on their own page (the action
+            # refuses it too): the fields show it and are not sent.
+            for name in ("role", "is_active"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            self.fields["role"].help_text = _(
+                "No puede quitarse a sí mismo la administración de usuarios: otro "
+                "administrador de la entidad puede hacerlo.")
 
 
 class NewMemberForm(MembershipForm):

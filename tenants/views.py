@@ -34,7 +34,7 @@ from tenants.access import (
     usable_applications,
     user_entities,
 )
-from tenants.choices import AdhesionState, Application
+from tenants.choices import AdhesionState, Application, MembershipRole
 from tenants.forms import HandoffIssueForm, HandoffStartForm, MembershipForm, NewMemberForm
 from tenants.models import Adhesion, Entity, Membership
 
@@ -108,7 +108,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 def member_add(request: HttpRequest) -> HttpResponse:
     available = adhered_applications(request)
-    form = NewMemberForm(request.POST or None, available_applications=available)
+    form = NewMemberForm(request.POST or None, available_applications=available,
+                         roles=actions.roles_for(request.tenant))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -137,7 +138,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     available = adhered_applications(request) | set(membership.applications)
     initial = {"role": membership.role, "job_title": membership.job_title,
                "applications": membership.applications, "is_active": membership.is_active}
-    form = MembershipForm(request.POST or None, initial=initial, available_applications=available)
+    roles = actions.roles_for(request.tenant)
+    is_own = membership.user_id == request.user.pk and not request.user.is_provincial_admin \
+        and membership.role == MembershipRole.USER_ADMIN and membership.is_active
+    form = MembershipForm(request.POST or None, initial=initial, available_applications=available,
+                          roles=[*roles, membership.role] if membership.role not in roles else roles,
+                          is_own=is_own)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
