@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/tenants.py [--entities N] [--extra-tables T] [--stock-samples S]
                                       [--reps R] [--migrate-reps M] [--stock-migrate-max E]
-                                      [--requests K] [--rounds R] [--keep]
+                                      [--requests K] [--rounds R] [--sections 1,2,3,4]
+                                      [--keep]
 
 Prints figures and ratios to a baseline measured in the same run; asserts nothing.
 It runs on its own database (BENCH_DATABASE_URL, default
@@ -683,6 +684,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000,
                         help="timed requests per routing configuration (3000)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved request rounds (5)")
+    parser.add_argument("--sections", default="1,2,3,4",
+                        help="sections to run, comma-separated (1,2,3,4)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
 
@@ -717,22 +720,25 @@ def main() -> None:
         say()
 
         factory = EntityFactory()
-        provisioning_medians = bench_provisioning(factory, args.reps)
-        growth = bench_growth(factory, args.entities, args.stock_samples)
-        migrate_medians = bench_migrate(factory, args.entities, args.migrate_reps,
-                                        args.stock_migrate_max)
-        rates = bench_requests(args.requests, args.rounds)
+        sections = {part.strip() for part in args.sections.split(",")}
+        pm = bench_provisioning(factory, args.reps) if "1" in sections else None
+        growth = (bench_growth(factory, args.entities, args.stock_samples)
+                  if "2" in sections else [])
+        migrate_medians = (bench_migrate(factory, args.entities, args.migrate_reps,
+                                         args.stock_migrate_max) if "3" in sections else None)
+        rates = bench_requests(args.requests, args.rounds) if "4" in sections else None
 
         say("== Summary")
-        pm = provisioning_medians
         say(f"   {'measure':<52}{'value':>14}{'ratio':>24}")
-        rows = [
-            ("provision: spare rename", fmt_ms(pm["spare"]["total"]),
-             f"{pm['migrate']['total'] / pm['spare']['total']:.1f}x faster than (c)"),
-            ("provision: template copy", fmt_ms(pm["clone"]["total"]),
-             f"{pm['migrate']['total'] / pm['clone']['total']:.1f}x faster than (c)"),
-            ("provision: replay migrations (c)", fmt_ms(pm["migrate"]["total"]), "baseline"),
-        ]
+        rows = []
+        if pm:
+            rows += [
+                ("provision: spare rename", fmt_ms(pm["spare"]["total"]),
+                 f"{pm['migrate']['total'] / pm['spare']['total']:.1f}x faster than (c)"),
+                ("provision: template copy", fmt_ms(pm["clone"]["total"]),
+                 f"{pm['migrate']['total'] / pm['clone']['total']:.1f}x faster than (c)"),
+                ("provision: replay migrations (c)", fmt_ms(pm["migrate"]["total"]), "baseline"),
+            ]
         for row in growth:
             rows.append((f"one schema at {row['entities']:,} entities: ours",
                          fmt_ms(row["ours"]),
@@ -741,9 +747,9 @@ def main() -> None:
             if row["stock"]:
                 rows.append((f"one schema at {row['entities']:,} entities: stock clone",
                              fmt_ms(row["stock"]), "baseline"))
-        base = migrate_medians["a"]
+        base = migrate_medians["a"] if migrate_medians else None
         for key, label in (("a", "stock standard"), ("b", "stock multiproc."),
-                           ("c", "ours (skipping)")):
+                           ("c", "ours (skipping)")) if migrate_medians else ():
             value = migrate_medians[key]
             skipped = key in ("a", "b") and args.entities > args.stock_migrate_max
             rows.append((f"no-op migrate, {args.entities} entities: {label}",
@@ -751,7 +757,7 @@ def main() -> None:
                          "baseline" if key == "a" else
                          (f"{base / value:.1f}x faster than (a)" if base and value else "n/a")))
         for key, label in (("bypass", "no tenant routing"), ("ours", "ours (cached routing)"),
-                           ("stock", "stock TenantMainMiddleware")):
+                           ("stock", "stock TenantMainMiddleware")) if rates else ():
             rows.append((f"trivial page: {label}", f"{rates[key]:,.0f} req/s",
                          "baseline" if key == "bypass" else
                          f"{rates[key] / rates['bypass']:.2f} of bypass"))
