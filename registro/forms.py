@@ -181,7 +181,8 @@ class AnularForm(forms.Form):
 
 
 class DistribuirForm(forms.Form):
-    unidad = forms.ModelChoiceField(label=_("Unidad"), queryset=UnidadOrganica.objects.none())
+    unidad = forms.ModelChoiceField(label=_("Unidad"), queryset=UnidadOrganica.objects.none(),
+                                    empty_label=_("Elija…"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -5,11 +5,12 @@ Idempotent: running it again changes nothing."""
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.utils import timezone
 
 from sede.choices import SentidoSilencio, TipoFormulario
-from sede.models import Edicto, Procedimiento
+from sede.models import Edicto, Presentacion, Procedimiento
 
 E, D, NA = SentidoSilencio.ESTIMATORIO, SentidoSilencio.DESESTIMATORIO, SentidoSilencio.NO_APLICA
 
@@ -62,6 +63,7 @@ def populate(entity) -> None:
             "organo": organo, "campos": campos or [],
             "tipo_formulario": TipoFormulario.ESPECIFICO if campos
             else TipoFormulario.INSTANCIA_GENERAL})
+    link_registro_submissions()
     if Edicto.objects.exists():
         return
     now = timezone.now()
@@ -85,6 +87,36 @@ def populate(entity) -> None:
         Edicto(title=title, organo=organo, body=body, publish_from=now + start * day,
                publish_until=now + end * day)
         for title, organo, start, end, body in edictos])
+
+
+def link_registro_submissions() -> None:
+    """The registro's demo files some entries through the sede's channel: each gets the
+    Presentacion a real submission leaves (its citizen, procedure and number), so the sede's
+    figures, the citizen's folder and the registro agree. Idempotent."""
+    from registro.choices import Canal
+    from registro.models import Asiento
+
+    linked = Presentacion.objects.filter(asiento_id__isnull=False).values("asiento_id")
+    procedures = {p.name: p for p in Procedimiento.objects.all()}
+    for asiento in Asiento.objects.filter(canal=Canal.SEDE).exclude(pk__in=linked) \
+            .prefetch_related("interesados"):
+        people = [i for i in asiento.interesados.all() if not i.es_representante] or \
+            list(asiento.interesados.all())
+        if not people:
+            continue
+        person = people[0]
+        presentacion = Presentacion.objects.create(
+            key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-sede:{asiento.numero_registro}"),
+            documento=person.documento, nombre=person.nombre_completo,
+            procedimiento=procedures.get(asiento.asunto),
+            datos={"expone": asiento.expone, "solicita": asiento.solicita,
+                   "email": person.email or "", "nombre_pila": person.nombre,
+                   "apellido1": person.apellido1, "apellido2": person.apellido2,
+                   "method": "certificado", "campos": []},
+            asiento_id=asiento.pk, numero_registro=asiento.numero_registro,
+            registered_at=asiento.fecha_presentacion)
+        Presentacion.objects.filter(pk=presentacion.pk).update(
+            created_at=asiento.fecha_presentacion)
 
 
 def load_demo(entities: dict, say) -> None:

@@ -35,3 +35,17 @@ def test_pages_link_the_icon_and_the_padron_has_its_own_menu_icon(province, clie
     padron = icons.split('id="icon-padron"', 1)[1].split("</symbol>", 1)[0]
     assert ' d="M3 5h18v14H3z' in padron
     assert "M3 21V9l9-6" not in padron
+
+
+def test_the_dashboard_shows_the_population_only_of_an_entity_that_has_one(province,
+                                                                          client_for):
+    from tenants.models import EntityPopulation
+
+    client = client_for(province.clerk_a, HOST_A)
+    tile = '<div class="label">Población oficial</div>'
+    page = client.get("/gestion/").content.decode()
+    assert '<div class="stat"><div class="value">4.989</div>' + tile in page
+    # A mancomunidad has no population of its own: no "Población oficial: —" tile.
+    EntityPopulation.objects.filter(entity=province.a).delete()
+    page = client.get("/gestion/").content.decode()
+    assert tile not in page

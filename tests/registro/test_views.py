@@ -96,6 +96,10 @@ def test_salida_form(client_for, province):
 def test_anular_distribuir_and_justificante(client_for, province, asiento_a):
     asiento, _, unidad = asiento_a
     client = client_for(province.clerk_a, HOST_A)
+    # The unit to distribute to starts with "Elija…", like every other choice.
+    detail = client.get(f"{BASE}asientos/{asiento.pk}/").content.decode()
+    assert '<option value="" selected>Elija…</option>' in detail
+    assert '<option value="" selected>---------</option>' not in detail
     client.post(f"{BASE}asientos/{asiento.pk}/distribuir/", {"unidad": unidad.pk})
     justificante = client.get(f"{BASE}asientos/{asiento.pk}/justificante/")
     assert justificante.status_code == 302

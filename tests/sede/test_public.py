@@ -169,6 +169,34 @@ def test_diligencia_certifies_the_period_and_is_verifiable(province, in_a):
     assert "Diligencia de exposición en el tablón" in verified.content.decode()
 
 
+def test_demo_submissions_through_the_sede_are_the_sedes_presentaciones(province, in_a,
+                                                                          client_for):
+    """The registro's demo files some entries through the sede's channel; the sede's demo
+    gives each one its Presentacion, so /gestion/sede/ does not say 0 beside them."""
+    from registro import demo as registro_demo
+    from registro.choices import Canal
+    from registro.models import Asiento
+    from sede import demo
+    from sede.models import Presentacion
+
+    registro_demo.populate(province.a, asientos=30, seed=7)
+    demo.populate(province.a)
+    demo.populate(province.a)
+    by_sede = Asiento.objects.filter(canal=Canal.SEDE)
+    assert by_sede.count() > 0
+    presentaciones = Presentacion.objects.filter(asiento_id__isnull=False)
+    assert sorted(presentaciones.values_list("numero_registro", flat=True)) == sorted(
+        by_sede.values_list("numero_registro", flat=True))
+    first = by_sede.order_by("fecha_presentacion").first()
+    linked = presentaciones.get(asiento_id=first.pk)
+    interesado = first.interesados.get()
+    assert (linked.documento, linked.nombre, linked.registered_at) == (
+        interesado.documento, interesado.nombre_completo, first.fecha_presentacion)
+    page = client_for(province.clerk_a, HOST_A).get("/gestion/sede/").content.decode()
+    assert (f'<div class="value">{by_sede.count()}</div><div class="label">Presentaciones '
+            'registradas</div>') in page
+
+
 def test_demo_populates_catalogue_and_tablon_once(province, in_a):
     from sede import demo
 
