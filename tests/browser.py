@@ -5,7 +5,6 @@ process sees it, and apart from the entities other tests count in)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, database_url_for_subprocess, pdf
+from tests.conftest import BROWSER_PORT, ROOT, database_url_for_subprocess, pdf
 
 CHROMIUM = "/usr/bin/chromium"
 # Screenshots land in docs/screenshots/ only when asked (SAVE_SCREENSHOTS=1), so that a
@@ -33,9 +32,10 @@ def web_server(django_db_blocker, *, host: str, ready_path: str = "/cuentas/entr
     (like a real web replica); yields its port once `ready_path` on `host` answers."""
     from django.conf import settings
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    # One port for every browser-test server (one at a time), known before the session's
+    # Celery worker starts: a document the worker issues (the sede's justificante, with the
+    # acuse) prints the same public address as one the web process issues.
+    port = BROWSER_PORT
     with django_db_blocker.unblock():
         # As `./dev run`: links printed in documents carry the server's port.
         env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),

@@ -33,6 +33,19 @@ HOST_B = "castalla.localhost"
 HOST_C = "alcoi.localhost"
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# The port of the browser tests' web server (tests/browser.py), chosen once per session so
+# that the session's Celery worker prints the same public address in documents.
+BROWSER_PORT = _free_port()
+
+
 @dataclass
 class Province:
     diputacion: Entity
@@ -225,7 +238,8 @@ def celery_worker_process(province, smtp_server, django_db_blocker):
     with django_db_blocker.unblock():
         env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
                "REDIS_URL": settings.REDIS_URL, "EMAIL_HOST": "127.0.0.1",
-               "EMAIL_PORT": str(smtp_server.port)}
+               "EMAIL_PORT": str(smtp_server.port), "PUBLIC_URL_SCHEME": "http",
+               "PUBLIC_URL_PORT": str(BROWSER_PORT)}
     from provincial.celery import app
 
     app.control.purge()
