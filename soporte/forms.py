@@ -240,6 +240,11 @@ class ArticuloForm(forms.ModelForm):
 class StatsForm(forms.Form):
     year = forms.IntegerField(label=_("Año"), min_value=2000, max_value=2100, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The box shows the year the page shows ("Año 2026"), not an empty field.
+        self.fields["year"].initial = timezone.localdate().year
+
     def selected_year(self) -> int:
         if self.is_valid() and self.cleaned_data.get("year"):
             return self.cleaned_data["year"]

@@ -44,7 +44,11 @@ def compute(year: int) -> Figures:
     recorded = dict(Incidencia.objects.annotate(y=ExtractYear("created_at")).values("y")
                     .annotate(n=Count("pk")).values_list("y", "n"))
     historic = dict(HistoricoAnual.objects.values_list("year", "count"))
-    for y in sorted(set(recorded) | set(historic)):
+    known = sorted(set(recorded) | set(historic))
+    # Every year from the first to the last known one, so a chart never sets 2018 beside
+    # 2026: a year in between with neither a historical figure nor an incident recorded
+    # here is a year without data (historic None, recorded 0; see has_data).
+    for y in range(known[0], known[-1] + 1) if known else ():
         figures.yearly.append({"year": y, "historic": historic.get(y), "recorded": recorded.get(y, 0),
                                "total": historic.get(y, 0) + recorded.get(y, 0)})
     of_year = Incidencia.objects.filter(created_at__year=year)
@@ -85,46 +89,51 @@ def compute(year: int) -> Figures:
 # --- charts ---------------------------------------------------------------------------------
 
 
-def column_chart(items: list[tuple[str, int]], *, width: int = 720, height: int = 260) -> dict:
-    """Vertical bars: geometry for an inline SVG (labels under, values above)."""
-    left, bottom, top = 48, 28, 18
-    plot_h = height - bottom - top
+def has_data(year: dict) -> bool:
+    """Whether a year of Figures.yearly has any figure (a historical one or incidents)."""
+    return year["historic"] is not None or year["recorded"] > 0
+
+
+def column_chart(items: list[tuple[str, int | None]], *, x_title: str, y_title: str,
+                 short_labels: list[str] | None = None) -> dict:
+    """Vertical bars for an HTML/CSS chart (soporte/_column_chart.html): heights and ticks
+    as percentages of the axis, so the chart fills its card and its text keeps its size at
+    any width (an SVG scaled to a phone shrank it to 4 px). A value None is a period
+    without data, drawn as such and not as a zero."""
     # Whole, evenly spaced ticks (0, 2, 4… never 0, 2, 5, 8, 10); the axis ends at the last.
-    axis = axis_ticks(max((v for _l, v in items), default=0))
+    axis = axis_ticks(max((v or 0 for _l, v in items), default=0))
     maximum = axis[-1]
-    slot = (width - left - 8) / max(len(items), 1)
-    bars = []
-    for index, (label, value) in enumerate(items):
-        h = plot_h * value / maximum if maximum else 0
-        x = left + index * slot + slot * 0.15
-        bars.append({"x": round(x, 1), "y": round(top + plot_h - h, 1), "width": round(slot * 0.7, 1),
-                     "height": round(h, 1), "label": label, "value": value,
-                     "cx": round(x + slot * 0.35, 1)})
-    ticks = [{"value": value, "y": round(top + plot_h - plot_h * value / maximum, 1)}
-             for value in axis]
-    return {"width": width, "height": height, "bars": bars, "ticks": ticks, "left": left,
-            "axis_y": top + plot_h, "label_y": height - 8}
+    shorts = short_labels or [label for label, _v in items]
+    bars = [{"label": label, "short": short, "value": value, "missing": value is None,
+             "percent": round(100 * (value or 0) / maximum, 2)}
+            for (label, value), short in zip(items, shorts, strict=True)]
+    ticks = [{"value": value, "percent": round(100 * value / maximum, 2)} for value in axis]
+    # On a phone the labels shorten ("’12", "E"); more than twelve columns do not fit it
+    # with their values: there the values go (the data table has them) and every other
+    # label.
+    return {"bars": bars, "ticks": ticks, "dense": len(bars) > 12, "x_title": x_title,
+            "y_title": y_title}
 
 
-def bar_chart(items: list[tuple[str, int]], *, width: int = 720, row: int = 26) -> dict:
-    """Horizontal bars (for long labels: services, entities)."""
-    label_w = 230
+def bar_chart(items: list[tuple[str, int]]) -> dict:
+    """Horizontal bars (services, entities) for an HTML/CSS chart (soporte/_bar_chart.html):
+    the whole label, wrapped if need be, beside a bar whose width is a percentage of the
+    largest value."""
     maximum = max((v for _l, v in items), default=0) or 1
-    bars = []
-    for index, (label, value) in enumerate(items):
-        w = (width - label_w - 60) * value / maximum
-        y = index * row + 4
-        bars.append({"x": label_w, "y": y, "width": round(w, 1), "height": row - 8,
-                     "label": label, "value": value, "text_y": y + row - 12,
-                     "end": round(label_w + w + 6, 1)})
-    return {"width": width, "height": max(len(items), 1) * row + 8, "bars": bars,
-            "label_x": label_w - 8}
+    return {"bars": [{"label": label, "value": value,
+                      "percent": round(100 * value / maximum, 2)} for label, value in items]}
 
 
 def charts(figures: Figures) -> dict:
+    years = figures.yearly
     return {
-        "yearly": column_chart([(str(y["year"]), y["total"]) for y in figures.yearly]),
-        "monthly": column_chart(list(zip(MONTHS, figures.monthly, strict=True))),
+        "yearly": column_chart(
+            [(str(y["year"]), y["total"] if has_data(y) else None) for y in years],
+            short_labels=[f"’{y['year'] % 100:02d}" for y in years],
+            x_title=_("Año"), y_title=_("Incidencias")),
+        "monthly": column_chart(list(zip(MONTHS, figures.monthly, strict=True)),
+                                short_labels=[month[0].upper() for month in MONTHS],
+                                x_title=_("Mes"), y_title=_("Incidencias")),
         "services": bar_chart(figures.by_service[:12]),
         "entities": bar_chart(figures.by_entity[:15]),
     }
@@ -140,7 +149,8 @@ def xlsx(figures: Figures) -> bytes:
     book = Workbook()
     sheets = [
         (_("Por año"), [_("Año"), _("Histórico"), _("Registradas"), _("Total")],
-         [[y["year"], y["historic"], y["recorded"], y["total"]] for y in figures.yearly]),
+         [[y["year"], y["historic"], y["recorded"], y["total"] if has_data(y) else None]
+          for y in figures.yearly]),
         (_("Por mes %(year)s") % {"year": figures.year}, [_("Mes"), _("Incidencias")],
          [[m, n] for m, n in zip(MONTHS, figures.monthly, strict=True)]),
         (_("Por servicio"), [_("Servicio"), _("Incidencias")], [list(r) for r in figures.by_service]),

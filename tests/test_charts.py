@@ -37,11 +37,30 @@ def test_axis_with_fewer_intervals_and_the_step_itself():
 
 
 def test_soporte_column_chart_of_ten_has_ticks_every_two():
-    chart = soporte_stats.column_chart([("Ene", 10), ("Feb", 3)], height=260)
-    # Plot height 260 - 28 - 18 = 214, from y=18 (10) down to y=232 (0).
-    assert [(t["value"], t["y"]) for t in chart["ticks"]] == [
-        (0, 232.0), (2, 189.2), (4, 146.4), (6, 103.6), (8, 60.8), (10, 18.0)]
-    assert [(b["value"], b["height"]) for b in chart["bars"]] == [(10, 214.0), (3, 64.2)]
+    chart = soporte_stats.column_chart([("Ene", 10), ("Feb", 3)], x_title="Mes",
+                                       y_title="Incidencias")
+    # Heights and ticks are percentages of the axis (0 to 10) in an HTML/CSS chart.
+    assert [(t["value"], t["percent"]) for t in chart["ticks"]] == [
+        (0, 0.0), (2, 20.0), (4, 40.0), (6, 60.0), (8, 80.0), (10, 100.0)]
+    assert [(b["value"], b["percent"]) for b in chart["bars"]] == [(10, 100.0), (3, 30.0)]
+    assert (chart["x_title"], chart["y_title"], chart["dense"]) == ("Mes", "Incidencias", False)
+
+
+def test_soporte_column_chart_draws_a_year_without_data_as_such():
+    chart = soporte_stats.column_chart([("2018", 4829), ("2019", None), ("2026", 60)],
+                                       short_labels=["’18", "’19", "’26"], x_title="Año",
+                                       y_title="Incidencias")
+    assert [(b["label"], b["short"], b["value"], b["missing"], b["percent"])
+            for b in chart["bars"]] == [("2018", "’18", 4829, False, 96.58),
+                                        ("2019", "’19", None, True, 0.0),
+                                        ("2026", "’26", 60, False, 1.2)]
+
+
+def test_soporte_bar_chart_keeps_whole_labels():
+    label = "Ayuntamiento en la nube (escritorios y servidores virtuales)"
+    chart = soporte_stats.bar_chart([("Consulta general", 30), (label, 1)])
+    assert chart["bars"] == [{"label": "Consulta general", "value": 30, "percent": 100.0},
+                             {"label": label, "value": 1, "percent": 3.33}]
 
 
 def test_padron_monthly_chart_of_twenty_three_has_ticks_every_five():

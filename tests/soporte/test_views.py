@@ -160,6 +160,8 @@ def test_phone_call_form_creates_the_incident(client_for, province):
 
 
 def test_statistics_for_a_known_data_set(client_for, province, file_incidencia):
+    from django.utils import timezone
+
     from soporte import stats
 
     agent_user = province.support_agent
@@ -191,11 +193,24 @@ def test_statistics_for_a_known_data_set(client_for, province, file_incidencia):
     assert yearly[2025]["recorded"] == 1
     assert yearly[2026]["recorded"] == 3
     assert HistoricoAnual.objects.count() == 7
+    # Every year between the first and the last is there: 2019-2024 without data.
+    assert list(yearly) == list(range(2012, 2027))
+    assert [y for y, row in yearly.items() if not stats.has_data(row)] == list(range(2019, 2025))
     agent = client_for(agent_user, HOST_PROVINCIAL)
-    page = agent.get("/soporte/estadisticas/", {"year": 2026}).content.decode()
-    assert "<svg" in page
-    assert "<td class=\"num\">5303</td>" in page
-    assert "50,0 %" in page
+    response = agent.get("/soporte/estadisticas/", {"year": 2026})
+    page = response.content.decode()
+    assert "<td class=\"num\" data-label=\"Cifra histórica\">5303</td>" in page
+    assert '<th scope="row" class="primary">2019</th><td colspan="3" class="num muted">Sin datos' \
+        '</td>' in page
+    assert 'data-label="En plazo">50,0 %</td>' in page
+    chart = response.context["charts"]["yearly"]
+    assert [(b["label"], b["missing"]) for b in chart["bars"]][6:9] == [
+        ("2018", False), ("2019", True), ("2020", True)]
+    assert "2018 4829; 2019 sin datos; 2020 sin datos;" in page  # the text read aloud
+    # The year box shows the year of the page, with or without ?year=.
+    assert 'name="year" value="2026"' in page
+    assert f'name="year" value="{timezone.localdate().year}"' in agent.get(
+        "/soporte/estadisticas/").content.decode()
     export = agent.get("/soporte/estadisticas/exportar/", {"year": 2026})
     from openpyxl import load_workbook
 
