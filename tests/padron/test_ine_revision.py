@@ -231,6 +231,10 @@ def test_a_malformed_month_answers_400_with_a_message(province, client_for, db):
     response = client.get("/intercambio-ine/?mes=9999-12")  # the last month there is
     assert response.status_code == 200
     assert response.context["period_end"] == D(9999, 12, 31)
+    # Where type=month is a plain text box (Firefox, Safari), it says what to type.
+    assert ('<input type="month" id="mes" name="mes" value="9999-12" placeholder="AAAA-MM" '
+            'pattern="[0-9]{4}-[0-9]{2}" title="Año y mes, como 2026-03">') in \
+        response.content.decode()
 
 
 def test_the_period_says_what_a_file_reaches_back_to(enero, callejero, ctx, province,
