@@ -14,8 +14,9 @@ qualified), and it is replayed with the new schema as the only schema on the sea
 Nothing is rewritten by text substitution: the one place where PostgreSQL always
 qualifies a name, the header of pg_get_functiondef, is checked to be exactly
 `CREATE OR REPLACE FUNCTION <template>.<name>(` before that prefix is replaced, and the
-finished DDL must not mention the template's name at all. pg_dump is not used: the worker
-image may not have it, or not in the server's version.
+finished DDL must not mention the template's name at all. pg_dump is not used: the image
+has no client of its own, the one pgserver ships (16.2) refuses a newer server, and a
+subprocess would need the connection's credentials.
 
 The copy matches what `clone_schema(..., 'DATA')` gives: tables and their columns (types,
 collations, defaults, identity, generated columns, not-null, storage), sequences with
