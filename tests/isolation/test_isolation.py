@@ -56,9 +56,14 @@ def test_the_probe_sees_every_backoffice_and_api_route():
 
 @pytest.mark.parametrize("who", ["clerk_a", "admin_a"])
 def test_cast_of_a_gets_nothing_of_b_through_a_host(province, client_for, b_data, who):
-    leaks = probe(client_for(getattr(province, who), HOST_A), "provincial.urls_tenant", values=b_data["values"],
-                  secrets=b_data["secrets"], allowed_status=REFUSED | {200})
+    client = client_for(getattr(province, who), HOST_A)
+    # The account pages are left out: posting to them logs the user out, and every route
+    # after them would be probed anonymously. Logged in, an empty POST is a 400 or 415 (bad input,
+    # no data of B: the secrets are still looked for in its body).
+    leaks = probe(client, "provincial.urls_tenant", values=b_data["values"],
+                  secrets=b_data["secrets"], allowed_status=REFUSED | {200, 400, 415}, skip=["cuentas:"])
     assert leaks == []
+    assert client.get("/gestion/").status_code == 200, "the probe ran logged in to the end"
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "admin_a", "provincial_admin", "support_agent",
