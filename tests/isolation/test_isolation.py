@@ -1,12 +1,15 @@
 """Isolation probes: every URL of every app, requested with another entity's ids and hosts
 by the standard cast; nothing of the other entity may come back."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
 from provincial.models import Job
-from tenants.models import Membership
+from tenants.choices import Office
+from tenants.models import Membership, OfficeHolder, ServiceAccount
 from tests.conftest import HOST_A, HOST_B, HOST_PROVINCIAL
 from tests.isolation.probe import app_probes, probe, routes
 
@@ -30,7 +33,12 @@ def b_data(province):
     membership = Membership.objects.get(user=province.clerk_b, entity=province.b)
     membership.job_title = secret
     membership.save()
-    ids = [str(job.pk), str(membership.pk), str(province.b.pk)]
+    holder = OfficeHolder.objects.create(entity=province.b, office=Office.choices[0][0],
+                                         name=f"Cargo {secret}", start_date=datetime.date(2024, 1, 1))
+    account = ServiceAccount.objects.create(entity=province.b, name=f"Cuenta {secret}",
+                                            applications=["padron"], token_hash="0" * 64,
+                                            token_prefix="sp_probe")
+    ids = [str(job.pk), str(membership.pk), str(province.b.pk), str(holder.pk), str(account.pk)]
     secrets = [secret, province.clerk_b.email]
     values = {"token": ["x" * 43], "str": ["x"]}
     for _label, isolation_probe in app_probes():
