@@ -286,6 +286,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Where scheduled per-entity backups are written, and how many are kept per entity.
 BACKUP_DIR = Path(env_str("BACKUP_DIR") or embedded.data_dir() / "backups")
+
+# Signing service (provincial/signing): Fernet keys that encrypt the private keys the
+# platform holds (the first encrypts; generated in the data directory outside production),
+# the RFC 3161 timestamp authority (none: signatures carry the signing time only), and
+# extra trusted roots for validation (PEM files).
+SIGNING_KEY_ENCRYPTION_KEYS = env_str("SIGNING_KEY_ENCRYPTION_KEYS", "")
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
+SIGNING_TSA_USERNAME = env_str("SIGNING_TSA_USERNAME", "")
+SIGNING_TSA_PASSWORD = env_str("SIGNING_TSA_PASSWORD", "")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # Padrón list exports up to this many rows download at once; larger ones run as a job.
 PADRON_EXPORT_DIRECT_MAX_ROWS = env_int("PADRON_EXPORT_DIRECT_MAX_ROWS", 2000)
