@@ -296,6 +296,9 @@ SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
 SIGNING_TSA_USERNAME = env_str("SIGNING_TSA_USERNAME", "")
 SIGNING_TSA_PASSWORD = env_str("SIGNING_TSA_PASSWORD", "")
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
+# Whether certificate validation may fetch CRLs, OCSP answers and issuing certificates
+# over the network (the URLs in the certificates). Off: only the trust material given.
+SIGNING_ALLOW_FETCHING = env_bool("SIGNING_ALLOW_FETCHING", False)
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # Padrón list exports up to this many rows download at once; larger ones run as a job.
 PADRON_EXPORT_DIRECT_MAX_ROWS = env_int("PADRON_EXPORT_DIRECT_MAX_ROWS", 2000)

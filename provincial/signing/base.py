@@ -88,6 +88,18 @@ def register_trust_provider(provider: str | TrustProvider) -> None:
         _trust_providers.append(provider)
 
 
+def unregister_sello_provider(provider: str | SelloProvider) -> None:
+    """Undo `register_sello_provider` (tests that plug in their own sellos)."""
+    if provider in _sello_providers:
+        _sello_providers.remove(provider)
+
+
+def unregister_trust_provider(provider: str | TrustProvider) -> None:
+    """Undo `register_trust_provider` (tests that trust their own CA)."""
+    if provider in _trust_providers:
+        _trust_providers.remove(provider)
+
+
 def sello_for(entity: Entity) -> SigningIdentity | None:
     """The sello de órgano that signs what `entity` issues, or None where it has none."""
     for provider in _sello_providers:
