@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.font.basic import SimpleFontEngineFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -54,13 +55,22 @@ SIDE_MARGIN = 20 * MM
 FONT_SIZE = 6
 # Courier's advance is 0.6 em: the stamp's lines are wrapped to the box by count.
 CHAR_WIDTH = 0.6 * FONT_SIZE
+TEXT_MARGIN = 2
 
 
 def _stamp_style() -> TextStampStyle:
+    # Left-aligned, vertically centred, 2 pt from the edges; shrunk only if a caller's box
+    # is too small for the lines (they are wrapped to its width).
+    layout_rule = SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MIN,
+                                      y_align=AxisAlignment.ALIGN_MID,
+                                      margins=Margins.uniform(TEXT_MARGIN))
     return TextStampStyle(
         stamp_text="%(texto)s",
         text_box_style=TextBoxStyle(font=SimpleFontEngineFactory.default_factory(),
-                                    font_size=FONT_SIZE, leading=FONT_SIZE + 1),
+                                    font_size=FONT_SIZE, leading=FONT_SIZE + 1,
+                                    box_layout_rule=layout_rule),
+        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MIN,
+                                                 y_align=AxisAlignment.ALIGN_MID),
         border_width=0, background=None,
     )
 
@@ -79,7 +89,7 @@ def stamp_lines(identity: SigningIdentity, *, csv: str, when: dt.datetime, width
              _("Fecha: %(date)s (hora peninsular)") % {"date": local.strftime("%d/%m/%Y %H:%M:%S")}]
     if csv:
         lines.append(_("CSV: %(csv)s") % {"csv": csv})
-    columns = max(20, int((width - 4) / CHAR_WIDTH))
+    columns = max(20, int((width - 2 * TEXT_MARGIN) / CHAR_WIDTH))
     wrapped: list[str] = []
     for line in lines:
         wrapped.extend(textwrap.wrap(line, columns) or [""])

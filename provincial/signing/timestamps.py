@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from functools import lru_cache
 
 from asn1crypto import cms, tsp
 from django.conf import settings
@@ -105,10 +106,14 @@ def default_timestamper() -> TimeStamper | None:
     url = settings.SIGNING_TSA_URL
     if not url:
         return None
-    auth = None
-    if settings.SIGNING_TSA_USERNAME:
-        auth = (settings.SIGNING_TSA_USERNAME, settings.SIGNING_TSA_PASSWORD)
-    return CheckedTimeStamper(url, auth=auth)
+    return _timestamper(url, settings.SIGNING_TSA_USERNAME, settings.SIGNING_TSA_PASSWORD)
+
+
+@lru_cache(maxsize=4)
+def _timestamper(url: str, username: str, password: str) -> CheckedTimeStamper:
+    # One client per configuration: pyHanko keeps in it the sample token it asks for once
+    # to size the signature, so each later signature costs one request to the TSA.
+    return CheckedTimeStamper(url, auth=(username, password) if username else None)
 
 
 def timestamp_token(data: bytes, *, timestamper: TimeStamper | None = None) -> bytes:
