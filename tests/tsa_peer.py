@@ -12,7 +12,7 @@ certificate of tests/pki.py, plus what a real TSA does around it:
 
 `faults` makes it misbehave on purpose, to prove the client checks the answer:
 "nonce" (answers another nonce), "imprint" (timestamps other data), "garbage" (a body
-that is not a TimeStampResp).
+that is not a TimeStampResp), "refuse" (a rejection, timeNotAvailable, to any request).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
+from provincial.signing.timestamps import TimeStampAnswer
 from tests.pki import pki
 
 POLICY_OID = "1.3.6.1.4.1.55555.3161.1"
@@ -134,7 +135,7 @@ class TSAPeer:
             self._server.server_close()
 
     def _answer(self, stamper: DummyTimeStamper, body: bytes, entry: LoggedRequest
-                ) -> tsp.TimeStampResp:
+                ) -> tsp.TimeStampResp | TimeStampAnswer:
         try:
             request = tsp.TimeStampReq.load(body, strict=True)
             request.native  # noqa: B018 - parse it all now: asn1crypto parses lazily
@@ -153,6 +154,9 @@ class TSAPeer:
         if policy is not None and policy != POLICY_OID:
             entry.status = "rejection:unaccepted_policy"
             return _rejection("unaccepted_policy", f"policy {policy} not offered")
+        if "refuse" in self.faults:
+            entry.status = "rejection:time_not_available"
+            return _rejection("time_not_available", "clock not synchronised")
         if "imprint" in self.faults:
             request = tsp.TimeStampReq({
                 "version": 1,
@@ -171,9 +175,11 @@ class TSAPeer:
         return response
 
 
-def _rejection(failure: str, text: str) -> tsp.TimeStampResp:
-    return tsp.TimeStampResp({"status": tsp.PKIStatusInfo({
+def _rejection(failure: str, text: str) -> TimeStampAnswer:
+    status = tsp.PKIStatusInfo({
         "status": tsp.PKIStatus("rejection"),
         "status_string": tsp.PKIFreeText([text]),
         "fail_info": tsp.PKIFailureInfo({failure}),
-    })})
+    })
+    # RFC 3161 leaves the token out of a rejection (asn1crypto's TimeStampResp wants it).
+    return TimeStampAnswer({"status": status})

@@ -14,7 +14,7 @@ import asyncio
 import hashlib
 from functools import lru_cache
 
-from asn1crypto import cms, tsp
+from asn1crypto import cms, core, tsp
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.sign.timestamps.api import TimeStamper
@@ -33,6 +33,16 @@ _FAILURES = {
     "add_info_not_available": "información adicional no disponible",
     "system_failure": "fallo del sistema",
 }
+
+
+class TimeStampAnswer(core.Sequence):
+    """TimeStampResp as RFC 3161 defines it: the token is absent from a rejection
+    (asn1crypto's TimeStampResp requires it, and cannot read a real refusal)."""
+
+    _fields = [  # noqa: RUF012 - asn1crypto's declaration style
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 class TimestampError(SigningError):
@@ -71,10 +81,11 @@ class CheckedTimeStamper(RequestsHTTPTimeStamper):
         return check_response(response, request, nonce, url=self.url)
 
 
-def check_response(response: tsp.TimeStampResp, request: tsp.TimeStampReq, nonce: int | None,
+def check_response(response: tsp.TimeStampResp | TimeStampAnswer, request: tsp.TimeStampReq, nonce: int | None,
                    *, url: str) -> cms.ContentInfo:
     """The token of a granted answer to `request`, or TimestampError."""
     try:
+        response = TimeStampAnswer.load(response.dump())
         status = response["status"]["status"].native
         if status not in ("granted", "granted_with_mods"):
             failures = response["status"]["fail_info"].native or set()
