@@ -229,7 +229,7 @@ def expedir(request: HttpRequest, pk: int) -> HttpResponse:
         options["fecha"] = form.cleaned_data["fecha"]
     try:
         document = BUILDERS[kind](habitante, acting_user=request.user, **options)
-    except ValidationError as exc:
+    except (ValidationError, services.SigningFailed) as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("gestion:padron:detail", pk=habitante.pk)
     return redirect("gestion:padron:documento", pk=document.pk)

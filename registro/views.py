@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from provincial import audit, params
 from provincial.documents import services as documents
+from provincial.documents.views import shows_signing_failure
 from registro import calendario, libro, queries, services
 from registro.access import get_anexo_for, get_asiento_for, get_festivo_for, get_unidad_for
 from registro.choices import EstadoIntercambio, Libro
@@ -148,6 +149,7 @@ def anexo(request: HttpRequest, pk: int, anexo_pk: int) -> FileResponse:
     return response
 
 
+@shows_signing_failure
 def justificante(request: HttpRequest, pk: int) -> HttpResponse:
     asiento = get_asiento_for(request, pk)
     document = services.justificante(asiento)
@@ -229,6 +231,7 @@ def festivo_borrar(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('gestion:registro:festivos')}?year={year}")
 
 
+@shows_signing_failure
 def libro_periodo(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = LibroForm(request.GET or None, initial={

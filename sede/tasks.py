@@ -27,7 +27,10 @@ def send_acuse(context: JobContext) -> dict:
     if asiento is None:
         return {"sent": False}
     entity = documents.current_entity()
-    document = services.justificante(asiento)
+    try:
+        document = services.justificante(asiento)
+    except documents.SigningFailed as exc:  # the sello or the TSA may be back on a retry
+        raise TemporaryJobError(exc.message) from exc
     pdf = documents.read_verified(document)
     email = context.payload["email"]
 

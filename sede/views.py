@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from provincial import audit, page_cache
 from provincial.documents import services as documents
+from provincial.documents.views import shows_signing_failure
 from provincial.ratelimit import too_many
 from registro import calendario
 from registro.models import Festivo
@@ -168,6 +169,7 @@ def edicto_pdf_response(edicto: Edicto) -> HttpResponse:
 
 
 @require_GET
+@shows_signing_failure
 def edicto_diligencia(request: HttpRequest, pk: int) -> HttpResponse:
     edicto = access.get_public_edicto(pk)
     if not edicto.has_ended():

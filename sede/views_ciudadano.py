@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from provincial import audit
+from provincial.documents.services import SigningFailed
+from provincial.documents.views import shows_signing_failure
 from provincial.ratelimit import rate_limit, too_many
 from registro import services as registro
 from sede import access, actions, conf, identificacion
@@ -180,6 +182,7 @@ def presentacion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @ciudadano_required
+@shows_signing_failure
 def justificante(request: HttpRequest, pk: int) -> HttpResponse:
     asiento = access.get_asiento_for(request.ciudadano, pk)
     document = registro.justificante(asiento)
@@ -203,7 +206,7 @@ def volante(request: HttpRequest) -> HttpResponse:
         return redirect("sede:carpeta")
     try:
         document = padron_documents.volante_individual(habitante, acting_user=None)
-    except ValidationError as exc:
+    except (ValidationError, SigningFailed) as exc:
         reason = " ".join(exc.messages)
         if exc.code == "blocked" or getattr(exc, "error_list", [exc])[0].code == "blocked":
             reason = _("Su inscripción tiene incidencias pendientes de resolver con el "

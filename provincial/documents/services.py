@@ -1,8 +1,11 @@
-"""Issuing documents: CSV codes, PDF rendering, storage once with the hash, verification.
+"""Issuing documents: CSV codes, PDF rendering, the sello de órgano, storage once with the
+hash, verification.
 
-A document is rendered knowing its CSV (it is printed on every page), so the flow is:
-`new_stamp()` → render with the stamp → `issue(..., stamp=stamp)`; `issue_rendered()`
-does the three steps.
+A document is rendered knowing its CSV (it is printed on every page) and whether it will be
+sealed (the footer says so), so the flow is: `new_stamp()` (which looks up the entity's
+sello de órgano once) → render with the stamp → `issue(..., stamp=stamp)`, which signs a
+PDF with that sello (PAdES, `provincial.signing.pades`) before hashing and storing it;
+`issue_rendered()` does the three steps.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import io
 import json
 import logging
 import secrets
@@ -17,16 +21,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from provincial import audit
 from provincial.documents import kinds
-from provincial.documents.models import IssuedDocument
+from provincial.documents.models import UNSEALED, IssuedDocument
+from provincial.signing.base import SigningError, SigningIdentity, describe_certificate, sello_for
 
 if TYPE_CHECKING:
     from tenants.models import Entity, User
@@ -51,6 +59,23 @@ if _progress_logger.level == logging.NOTSET:
 
 class DocumentError(Exception):
     """The document cannot be issued here (no entity schema, unknown kind, bad bytes)."""
+
+
+class SigningFailed(DocumentError):
+    """The entity's sello de órgano could not sign the document (expired or revoked
+    certificate, timestamp authority down…): nothing was issued. The message is in Spanish,
+    for the person who asked for the document; `messages` and `code` let a view that
+    already shows a ValidationError's messages show this one the same way."""
+
+    code = "signing"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def messages(self) -> list[str]:
+        return [self.message]
 
 
 def new_csv() -> str:
@@ -109,7 +134,8 @@ def qr_data_uri(url: str) -> str:
 @dataclass(frozen=True)
 class Stamp:
     """What every issued document prints: its CSV, where to verify it, the QR of that
-    address, and the moment of issue."""
+    address, the moment of issue, and the sello de órgano that will sign it (None where
+    the entity has none: the document then says plainly that it carries no seal)."""
 
     entity: Entity
     csv: str
@@ -117,16 +143,36 @@ class Stamp:
     verification_url: str
     verification_base_url: str
     qr: str = field(repr=False)
-    # True once the certificados piece seals documents with the entity's sello de órgano.
-    sealed: bool = False
+    signer: SigningIdentity | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sealed(self) -> bool:
+        return self.signer is not None
+
+    @property
+    def signer_label(self) -> str:
+        """Who seals, as the document prints it ("Sello electrónico del Ayuntamiento de
+        Agost"), or "" for an unsealed document."""
+        if self.signer is None:
+            return ""
+        return self.signer.label or certificate_name(self.signer.certificate)
+
+
+def certificate_name(certificate: x509.Certificate) -> str:
+    """The common name of a certificate, or its whole subject when it has none."""
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else certificate.subject.rfc4514_string()
 
 
 def new_stamp(entity: Entity | None = None) -> Stamp:
+    """A fresh CSV for `entity` (default: the active schema's), and its sello de órgano,
+    looked up once: the rendering and the signature must agree on whether it is sealed."""
     entity = entity or current_entity()
     csv = new_csv()
     url = verification_url(entity, csv)
     return Stamp(entity=entity, csv=csv, issued_at=timezone.now(), verification_url=url,
-                 verification_base_url=verification_base_url(entity), qr=qr_data_uri(url))
+                 verification_base_url=verification_base_url(entity), qr=qr_data_uri(url),
+                 signer=sello_for(entity))
 
 
 def _url_fetcher():
@@ -169,6 +215,13 @@ def issue(kind: str, *, title: str, pdf_bytes: bytes, issuer: User | None,
     stamp = stamp or new_stamp()
     if connection.schema_name != stamp.entity.schema_name:
         raise DocumentError("the stamp belongs to another entity")
+    signature, signature_detail = UNSEALED, {}
+    if stamp.signer is not None and mime_type == "application/pdf":
+        # Sealed before hashing: the SHA-256 and the stored file are of the signed bytes,
+        # the ones handed over. A refusal stores nothing.
+        pdf_bytes = seal_pdf(pdf_bytes, stamp)
+        signature = stamp.signer_label[:200]
+        signature_detail = signature_facts(pdf_bytes, stamp.signer)
     authenticated = issuer is not None and getattr(issuer, "is_authenticated", False)
     document = IssuedDocument(
         kind=kind, title=title[:200], csv=stamp.csv,
@@ -180,7 +233,8 @@ def issue(kind: str, *, title: str, pdf_bytes: bytes, issuer: User | None,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         # As stored: dates become ISO strings now, not only after a reload.
-        metadata=json.loads(json.dumps(metadata or {}, cls=DjangoJSONEncoder)))
+        metadata=json.loads(json.dumps(metadata or {}, cls=DjangoJSONEncoder)),
+        signature=signature, signature_detail=signature_detail)
     with transaction.atomic():
         # The file is written first: if the transaction then rolls back, an orphan file
         # is left (harmless, unreachable without its row); the reverse order could leave
@@ -189,8 +243,72 @@ def issue(kind: str, *, title: str, pdf_bytes: bytes, issuer: User | None,
         document.save(force_insert=True)
         audit.record("documentos.documento.expedicion", user=issuer, entity=stamp.entity,
                      obj=document, subject=subject_document,
-                     detail={"kind": kind, "sha256": document.sha256})
+                     detail={"kind": kind, "sha256": document.sha256,
+                             "sealed": document.is_sealed})
     return document
+
+
+def signing_location(entity: Entity) -> str:
+    """The place a sealed document names as where it was signed. Entities do not record
+    their municipality's name apart from their own, so: the province."""
+    return entity.province
+
+
+def seal_pdf(pdf_bytes: bytes, stamp: Stamp) -> bytes:
+    """`pdf_bytes` signed (PAdES) with the stamp's sello de órgano, its visible stamp
+    carrying the CSV and the signer; SigningFailed, in Spanish, when it cannot be."""
+    from provincial.signing import pades
+
+    assert stamp.signer is not None
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Documento expedido por %(entity)s") % {"entity": stamp.entity.name}
+        try:
+            return pades.sign_pdf(pdf_bytes, stamp.signer, csv=stamp.csv, reason=reason,
+                                  location=signing_location(stamp.entity))
+        except SigningError as exc:
+            raise SigningFailed(_(
+                "No se ha expedido el documento: no se ha podido sellar con el sello de "
+                "órgano de %(entity)s. %(reason)s") % {"entity": stamp.entity.name,
+                                                      "reason": exc}) from exc
+
+
+def signature_facts(signed: bytes, signer: SigningIdentity) -> dict[str, Any]:
+    """What the document's record keeps of its seal: the certificate, the signing time the
+    signature declares and the time its timestamp token certifies (None without one)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+    facts: dict[str, Any] = {"label": signer.label or certificate_name(signer.certificate),
+                             "reference": signer.reference,
+                             "certificate": describe_certificate(signer.certificate),
+                             "signed_at": None, "timestamp": None}
+    signatures = [sig for sig in PdfFileReader(io.BytesIO(signed)).embedded_signatures
+                  if sig.sig_object_type == "/Sig"]
+    if not signatures:
+        return facts
+
+    signature = signatures[-1]
+    facts["field"] = signature.field_name
+    reported = signature.self_reported_timestamp
+    facts["signed_at"] = reported.isoformat() if reported else None
+    for token in extract_tst_data_iter(signature.signer_info, signed=False):
+        content = token["encap_content_info"]["content"].parsed
+        facts["timestamp"] = content["gen_time"].native.isoformat()
+        facts["tsa"] = _token_signer_name(token)
+    return facts
+
+
+def _token_signer_name(token) -> str:
+    """The name of the timestamp authority that signed a token (cms.SignedData)."""
+    sid = token["signer_infos"][0]["sid"]
+    if sid.name != "issuer_and_serial_number":
+        return ""
+    serial = sid.chosen["serial_number"].native
+    for choice in token["certificates"] or []:
+        certificate = choice.chosen
+        if getattr(certificate, "serial_number", None) == serial:
+            return certificate.subject.human_friendly
+    return ""
 
 
 def issue_rendered(kind: str, template_name: str, context: dict[str, Any], *, title: str,

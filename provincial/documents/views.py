@@ -1,11 +1,16 @@
 """Back-office download of issued documents (mounted by each application's URLs, under
-/gestion/, where the back-office middleware demands the membership and application)."""
+/gestion/, where the back-office middleware demands the membership and application), and
+the answer of a view whose document could not be sealed."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from provincial import audit
 from provincial.documents import services
@@ -25,3 +30,31 @@ def download(request: HttpRequest, pk: int, *, application: str) -> HttpResponse
     response["Content-Disposition"] = f'inline; filename="{document.download_name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def signing_failed(request: HttpRequest, exc: services.SigningFailed) -> HttpResponse:
+    """503 with the reason in Spanish: the document was not issued (nothing was stored)
+    because the entity's sello de órgano could not sign it. JSON for API calls."""
+    logger.warning("document not issued, sealing failed: %s", exc.message)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": exc.message}, status=503)
+    referer = request.META.get("HTTP_REFERER", "")
+    back = referer if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()) else "/"
+    return render(request, "documentos/no_expedido.html", {"reason": exc.message,
+                                                           "back": back}, status=503)
+
+
+def shows_signing_failure(view: Callable) -> Callable:
+    """Decorate a view (function, or method of a DRF view) that issues a document: a
+    SigningFailed becomes `signing_failed`'s answer instead of a 500."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except services.SigningFailed as exc:
+            request = next(arg for arg in args if hasattr(arg, "META"))
+            return signing_failed(getattr(request, "_request", request), exc)
+
+    return wrapper

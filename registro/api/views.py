@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from provincial import audit
 from provincial.documents import services as documents
+from provincial.documents.views import shows_signing_failure
 from registro import queries, services
 from registro.api.serializers import (
     PERSONA,
@@ -183,6 +184,7 @@ class AsientoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="justificante",
             content_negotiation_class=JSONErrors)
+    @shows_signing_failure
     def justificante(self, request: Request, referencia: str) -> HttpResponse:
         asiento = get_asiento_by_referencia(referencia)
         document = services.justificante(asiento)
