@@ -55,6 +55,7 @@ SHARED_APPS = [
     "tenants",  # entities, domains, services, adhesions, users, memberships, distribution list
     "codigos",  # national code lists (INE countries, street types, CAUV…), kept by admins
     "soporte",  # the provincial incident desk (incidents of every entity live here)
+    "certificados",  # certificates of every entity (FNMT, ACCV, local CA) and the sello de órgano
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "provincial.appconfigs.AdminConfig",  # Django's admin (its own history named apart)
