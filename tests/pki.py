@@ -111,6 +111,27 @@ def _issue(subject: x509.Name, key, *, issuer: Issued | None, not_before: dt.dat
     return Issued(certificate, key, chain)
 
 
+def _crl(issuer: Issued, entries: list, *, at: dt.datetime, number: int
+         ) -> x509.CertificateRevocationList:
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(issuer.certificate.subject)
+               .last_update(at - dt.timedelta(hours=1)).next_update(at + dt.timedelta(days=7))
+               .add_extension(x509.CRLNumber(number), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   issuer.private_key.public_key()), critical=False))
+    for entry in entries:
+        builder = builder.add_revoked_certificate(entry)
+    return builder.sign(issuer.private_key, hashes.SHA256())
+
+
+def fresh_crl(at: dt.datetime) -> x509.CertificateRevocationList:
+    """The intermediate's CRL as it would publish it at `at` (same revocations, a later
+    number): for tests that travel in time past the first CRL's nextUpdate."""
+    built = pki()
+    return _crl(built.intermediate, list(built.crl), at=at,
+                number=int((at - dt.datetime(2020, 1, 1, tzinfo=dt.UTC)).total_seconds()))
+
+
 @cache
 def pki() -> TestPKI:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -155,14 +176,7 @@ def pki() -> TestPKI:
                      .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise),
                                     critical=False)
                      .build())
-    crl = (x509.CertificateRevocationListBuilder()
-           .issuer_name(intermediate.certificate.subject)
-           .last_update(now - dt.timedelta(hours=1)).next_update(now + 7 * day)
-           .add_revoked_certificate(revoked_entry)
-           .add_extension(x509.CRLNumber(1), critical=False)
-           .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-               intermediate.private_key.public_key()), critical=False)
-           .sign(intermediate.private_key, hashes.SHA256()))
+    crl = _crl(intermediate, [revoked_entry], at=now, number=1)
     return TestPKI(root=root, intermediate=intermediate, other_root=other_root, certs=certs,
                    crl=crl)
 
@@ -185,11 +199,15 @@ def _trust_provider() -> TrustMaterial:
 
 
 @contextmanager
-def trusting_test_ca() -> Iterator[TestPKI]:
-    """The test root, intermediate and CRL are trusted inside the block (a trust provider
-    registered for the block's length)."""
+def trusting_test_ca(*, alone: bool = True) -> Iterator[TestPKI]:
+    """The test root, intermediate and CRL are trusted inside the block: alone (the
+    apps' trust providers, which read the database, set aside), or beside them."""
     from provincial.signing import base
 
+    if alone:
+        with base.providers_override(trust=[_trust_provider]):
+            yield pki()
+        return
     base.register_trust_provider(_trust_provider)
     try:
         yield pki()

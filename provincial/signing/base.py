@@ -7,7 +7,8 @@ trusts besides those configured in `SIGNING_TRUST_ROOTS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +99,22 @@ def unregister_trust_provider(provider: str | TrustProvider) -> None:
     """Undo `register_trust_provider` (tests that trust their own CA)."""
     if provider in _trust_providers:
         _trust_providers.remove(provider)
+
+
+@contextmanager
+def providers_override(*, sello: list[str | SelloProvider] | None = None,
+                       trust: list[str | TrustProvider] | None = None) -> Iterator[None]:
+    """Only these providers inside the block (None leaves a kind as it is): tests that
+    must not see the apps' providers (which read the database)."""
+    saved = _sello_providers[:], _trust_providers[:]
+    if sello is not None:
+        _sello_providers[:] = sello
+    if trust is not None:
+        _trust_providers[:] = trust
+    try:
+        yield
+    finally:
+        _sello_providers[:], _trust_providers[:] = saved
 
 
 def sello_for(entity: Entity) -> SigningIdentity | None:

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import textwrap
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from asn1crypto import keys as asn1_keys
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.font.basic import SimpleFontEngineFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -36,6 +39,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
@@ -44,6 +48,18 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from provincial.signing import certvalidation
 from provincial.signing.base import SigningError, SigningIdentity
 from provincial.signing.timestamps import TimestampError, default_timestamper
+
+
+class _DeliberatelyOffline(logging.Filter):
+    """pyHanko warns on every B-LT signature that validation data is embedded without
+    fetching: that is the design here (the trust material's CRLs are embedded; see
+    SIGNING_ALLOW_FETCHING), not news for the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_DeliberatelyOffline())
 
 MADRID = ZoneInfo("Europe/Madrid")
 MM = 72 / 25.4
@@ -96,6 +112,29 @@ def stamp_lines(identity: SigningIdentity, *, csv: str, when: dt.datetime, width
     return wrapped
 
 
+class _HeldKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner reloads the private key from DER for every raw signature
+    (about 70 ms for RSA 2048, with its consistency checks, twice per document: once to
+    size the signature); this one signs with the key object it is given."""
+
+    def __init__(self, *args: Any, held_key: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.held_key = held_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            name = mechanism.signature_algo
+        except ValueError:
+            name = mechanism["algorithm"].native
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if name == "rsassa_pkcs1v15" and isinstance(self.held_key, rsa.RSAPrivateKey):
+            return self.held_key.sign(data, PKCS1v15(), hash_algorithm)
+        if name == "ecdsa" and isinstance(self.held_key, ec.EllipticCurvePrivateKey):
+            return self.held_key.sign(data, ec.ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 def _pyhanko_signer(identity: SigningIdentity) -> signers.SimpleSigner:
     certificate = certvalidation.to_asn1(identity.certificate)
     key_der = identity.private_key.private_bytes(serialization.Encoding.DER,
@@ -103,9 +142,9 @@ def _pyhanko_signer(identity: SigningIdentity) -> signers.SimpleSigner:
                                                  serialization.NoEncryption())
     registry = SimpleCertificateStore.from_certs(
         [certvalidation.to_asn1(cert) for cert in identity.chain])
-    return signers.SimpleSigner(signing_cert=certificate,
-                                signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-                                cert_registry=registry)
+    return _HeldKeySigner(signing_cert=certificate,
+                          signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+                          cert_registry=registry, held_key=identity.private_key)
 
 
 def _signature_fields(reader: PdfFileReader) -> dict[str, bool]:

@@ -22,8 +22,10 @@ footer .qr { display: inline-block; width: 22mm; height: 22mm; background: #ccc;
 </body></html>"""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def test_pki() -> TestPKI:
+    # Alone: the apps' trust providers (certificados reads the database) are set aside
+    # for this package only.
     with trusting_test_ca() as built:
         yield built
 
@@ -42,7 +44,7 @@ def document_pdf() -> bytes:
     return HTML(string=DOCUMENT_HTML).write_pdf()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _tsa_server(test_pki):
     peer = TSAPeer().start()
     yield peer

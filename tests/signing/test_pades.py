@@ -20,9 +20,14 @@ from pypdf.generic import (
 )
 
 from provincial.signing import pades, validation
-from provincial.signing.base import SigningError
+from provincial.signing.base import (
+    SigningError,
+    TrustMaterial,
+    register_trust_provider,
+    unregister_trust_provider,
+)
 from provincial.signing.timestamps import TimestampError
-from tests.pki import identity
+from tests.pki import fresh_crl, identity
 
 
 def _appearance_text(annotation) -> list[str]:
@@ -232,3 +237,42 @@ def test_an_invisible_signature_has_no_stamp(document_pdf):
 def test_a_file_that_is_not_a_pdf_is_not_signed():
     with pytest.raises(SigningError, match="no es un PDF legible"):
         pades.sign_pdf(b"%PDF-1.7 nada", identity())
+
+
+def test_a_certificate_expired_at_signing_time_is_reported(document_pdf):
+    signed = pades.sign_pdf(document_pdf, identity("expired"), check_certificate=False)
+    [signature] = validation.validate_pdf(signed).signatures
+    assert (signature.intact, signature.expired_at_signing, signature.trusted) == (
+        True, True, False)
+    assert signature.problems[0].startswith("El certificado del firmante había caducado (el ")
+
+
+def test_a_timestamp_keeps_a_signature_valid_after_the_certificate_expires(document_pdf,
+                                                                          settings, tsa):
+    import datetime as dt
+
+    import time_machine
+
+    timestamped = pades.sign_pdf(document_pdf, identity())
+    settings.SIGNING_TSA_URL = ""
+    untimestamped = pades.sign_pdf(document_pdf, identity())
+
+    # Three years on, the sello (valid two years) has expired; the TSA's certificate has not,
+    # and the CA publishes a current CRL.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3 * 365)
+
+    def current_crl():
+        return TrustMaterial(crls=(fresh_crl(later),))
+
+    register_trust_provider(current_crl)
+    try:
+        with time_machine.travel(later, tick=False):
+            [proven] = validation.validate_pdf(timestamped).signatures
+            [unproven] = validation.validate_pdf(untimestamped).signatures
+    finally:
+        unregister_trust_provider(current_crl)
+    assert (proven.ok, proven.expired_at_signing) == (True, False), proven.problems
+    assert (unproven.intact, unproven.trusted, unproven.ok) == (True, False, False)
+    assert unproven.problems[0].startswith("El certificado del firmante no está vigente")
+    assert unproven.problems[0].endswith("y no hay sello de tiempo que pruebe que se firmó "
+                                         "cuando lo estaba.")
