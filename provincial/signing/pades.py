@@ -72,6 +72,7 @@ FONT_SIZE = 6
 # Courier's advance is 0.6 em: the stamp's lines are wrapped to the box by count.
 CHAR_WIDTH = 0.6 * FONT_SIZE
 TEXT_MARGIN = 2
+DEFAULT_STAMP_WIDTH = 240
 
 
 def _stamp_style() -> TextStampStyle:
@@ -162,7 +163,7 @@ def _free_field_name(existing: dict, wanted: str) -> str:
     return f"{wanted}-{number}"
 
 
-def _strip_slots_taken(reader: PdfFileReader, page_ref) -> int:
+def _strip_slots_taken(page_ref) -> int:
     """How many visible widgets already sit in the stamp strip of the last page."""
     page = page_ref.get_object()
     media_bottom = float(page["/MediaBox"][1])
@@ -181,7 +182,7 @@ def _default_box(reader: PdfFileReader) -> tuple[float, float, float, float] | N
     last_page, _resources = reader.find_page_for_modification(-1)
     page = last_page.get_object()
     left, bottom, right, _top = (float(value) for value in page["/MediaBox"])
-    slot = _strip_slots_taken(reader, last_page)
+    slot = _strip_slots_taken(last_page)
     if slot > 1:
         return None
     middle = (left + right) / 2
@@ -222,12 +223,12 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, csv: str = "", reas
 
     now = dt.datetime.now(dt.UTC)
     stamp_box = None
-    text_params = None
     if visible:
         stamp_box = box or (None if name in existing else _default_box(writer.prev))
-    if stamp_box is not None:
-        text_params = {"texto": "\n".join(stamp_lines(
-            identity, csv=csv, when=now, width=stamp_box[2] - stamp_box[0]))}
+    # Also for a field the document already has: its widget gets the same text.
+    text_params = {"texto": "\n".join(stamp_lines(
+        identity, csv=csv, when=now,
+        width=stamp_box[2] - stamp_box[0] if stamp_box else DEFAULT_STAMP_WIDTH))}
     field_spec = None
     if name not in existing:
         field_spec = fields.SigFieldSpec(sig_field_name=name, on_page=-1,

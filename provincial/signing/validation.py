@@ -203,11 +203,12 @@ def validate(data: bytes, filename: str = "") -> ValidationReport:
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):
         return validate_xml(data)
-    raise ValidationInputError(
-        _("«%(name)s» no es un PDF ni un XML: solo se validan firmas en documentos PDF "
-          "(PAdES) y XML (XAdES).") % {"name": filename or _("El fichero")}
-        if filename else _("El fichero no es un PDF ni un XML: solo se validan firmas en "
-                           "documentos PDF (PAdES) y XML (XAdES)."))
+    if filename:
+        raise ValidationInputError(
+            _("«%(name)s» no es un PDF ni un XML: solo se validan firmas en documentos PDF "
+              "(PAdES) y XML (XAdES).") % {"name": filename})
+    raise ValidationInputError(_("El fichero no es un PDF ni un XML: solo se validan firmas "
+                                 "en documentos PDF (PAdES) y XML (XAdES)."))
 
 
 def _check_size(data: bytes) -> None:
@@ -454,11 +455,19 @@ def _xml_certificates(signature: etree._Element) -> list[x509.Certificate]:
 
 
 def _leaf(certs: list[x509.Certificate]) -> x509.Certificate | None:
-    issuers = {cert.issuer for cert in certs}
+    """The certificate that issued none of the others: the signer's."""
     for cert in certs:
-        if cert.subject not in issuers or cert.subject == cert.issuer and len(certs) == 1:
+        if not any(other is not cert and other.issuer == cert.subject for other in certs):
             return cert
     return certs[0] if certs else None
+
+
+def _xml_coverage(signature: etree._Element) -> str:
+    """The whole document when a reference has URI "" (enveloped), else only the
+    elements referenced (an índice, the invoices...)."""
+    uris = [reference.get("URI") for reference in
+            signature.iterfind(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")]
+    return COVERAGE_ENTIRE_FILE if "" in uris else COVERAGE_PARTIAL
 
 
 def _xml_signing_time(signature: etree._Element) -> dt.datetime | None:
@@ -547,7 +556,7 @@ def _xml_signature_report(root: etree._Element, signature: etree._Element) -> Si
         field_name=name, signer=CertificateInfo.from_certificate(signer) if signer else None,
         signing_time=signing_time, timestamp_time=None,
         chain=_chain(signer, path, certs) if signer else [], intact=intact, trusted=trusted,
-        revoked=revoked, expired_at_signing=expired_at_signing, coverage=COVERAGE_ENTIRE_FILE,
+        revoked=revoked, expired_at_signing=expired_at_signing, coverage=_xml_coverage(signature),
         modified_after_signing=False, problems=problems)
     if signer is not None and intact:
         if revoked:

@@ -276,3 +276,22 @@ def test_a_timestamp_keeps_a_signature_valid_after_the_certificate_expires(docum
     assert unproven.problems[0].startswith("El certificado del firmante no está vigente")
     assert unproven.problems[0].endswith("y no hay sello de tiempo que pruebe que se firmó "
                                          "cuando lo estaba.")
+
+
+def test_an_empty_signature_field_of_the_document_is_filled_with_the_stamp(document_pdf):
+    from pyhanko.sign import fields
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(document_pdf))
+    fields.append_signature_field(writer, fields.SigFieldSpec(
+        "FirmaAlcalde", on_page=0, box=(300, 600, 540, 640)))
+    prepared = io.BytesIO()
+    writer.write(prepared)
+
+    signed = pades.sign_pdf(prepared.getvalue(), identity(), csv="ABCD-EFGH-JKLM",
+                            field_name="FirmaAlcalde")
+    reader = PdfReader(io.BytesIO(signed))
+    [widget] = [annotation.get_object() for annotation in reader.pages[0]["/Annots"]]
+    assert [float(value) for value in widget["/Rect"]] == [300, 600, 540, 640]
+    assert _appearance_text(widget)[-1] == "CSV: ABCD-EFGH-JKLM"
+    [signature] = validation.validate_pdf(signed).signatures
+    assert (signature.field_name, signature.ok) == ("FirmaAlcalde", True)

@@ -51,6 +51,7 @@ def test_enveloped_signature_validates_and_names_the_signer():
     report = validation.validate_xml(signed)
     item = _only(report)
     assert (item.intact, item.trusted, item.revoked, item.ok) == (True, True, False, True)
+    assert item.coverage == "documento completo"
     assert item.signer.common_name == "SELLO ELECTRONICO AYUNTAMIENTO DE AGOST"
     assert item.signer.nif == "P0300500C"
     assert item.signing_time is not None
@@ -75,6 +76,7 @@ def test_detached_signature_signs_an_element_beside_it():
     assert [transform.get("Algorithm") for transform in reference.iter(f"{DS}Transform")] == [
         "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"]
     assert _only(validation.validate_xml(signed)).ok
+    assert _only(validation.validate_xml(signed)).coverage == "parcial"
 
     # Changing the header (not signed) keeps it valid; changing the invoices does not.
     assert validation.validate_xml(signed.replace(b"3.2.2</Schema", b"3.2.1</Schema")).ok
