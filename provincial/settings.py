@@ -287,6 +287,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Where scheduled per-entity backups are written, and how many are kept per entity.
 BACKUP_DIR = Path(env_str("BACKUP_DIR") or embedded.data_dir() / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
 # Signing service (provincial/signing): Fernet keys that encrypt the private keys the
 # platform holds (the first encrypts; generated in the data directory outside production),
@@ -300,7 +301,6 @@ SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 # Whether certificate validation may fetch CRLs, OCSP answers and issuing certificates
 # over the network (the URLs in the certificates). Off: only the trust material given.
 SIGNING_ALLOW_FETCHING = env_bool("SIGNING_ALLOW_FETCHING", False)
-BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # Padrón list exports up to this many rows download at once; larger ones run as a job.
 PADRON_EXPORT_DIRECT_MAX_ROWS = env_int("PADRON_EXPORT_DIRECT_MAX_ROWS", 2000)
 # How INE variation files leave the platform (padron.ine.transporte): today a file the
