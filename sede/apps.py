@@ -10,6 +10,10 @@ def _register_api() -> None:
     routes.register_viewset("sede/tablon", "sede.api.views.EdictoViewSet", basename="sede-edicto")
     routes.register_enum_name("EstadoTablonEnum", "sede.api.serializers.ESTADOS_TABLON")
     routes.register_enum_name("EstadoEdictoEnum", "sede.api.serializers.ESTADOS_EDICTO")
+    # Signature validation for every member and service account of the entity, whatever
+    # its applications: it reads only what the caller sends.
+    routes.register_view("firma/validar/", "sede.api.firma.ValidarFirmaView",
+                         name="firma-validar")
 
 
 class SedeConfig(AppConfig):
@@ -40,6 +44,8 @@ class SedeConfig(AppConfig):
         # must stay verifiable after its entity leaves the service that issued it.
         availability.register("sede", applications=["sede"])
         availability.register("sede:home", applications=kinds.issuing_applications)
+        # Signature validation, where the sede issues (sealed) documents.
+        availability.register("sede:validar_firma", applications=kinds.issuing_applications)
         for url_name in ("verificar", "verificar_descarga"):
             availability.register(f"sede:{url_name}", applications=availability.ALWAYS)
 

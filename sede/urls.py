@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sede import views, views_ciudadano
+from sede import views, views_ciudadano, views_firma
 
 app_name = "sede"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("tablon/<int:pk>/diligencia/", views.edicto_diligencia, name="edicto_diligencia"),
     path("verificar/", views.verificar, name="verificar"),
     path("verificar/documento/", views.verificar_descarga, name="verificar_descarga"),
+    path("validar-firma/", views_firma.validar_firma, name="validar_firma"),
     path("identificarse/", views_ciudadano.identificacion_view, name="identificacion"),
     path("identificarse/<slug:method>/", views_ciudadano.identificar, name="identificar"),
     path("salir/", views_ciudadano.salir, name="salir"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import logging
 
 from django.core.paginator import Paginator
 from django.db.models import Min, Q
@@ -28,6 +29,7 @@ from sede.forms import SearchForm, VerificarForm
 from sede.models import Edicto, Procedimiento
 
 PAGE_SIZE = 20
+logger = logging.getLogger(__name__)
 
 
 def page(request: HttpRequest, template: str, context: dict, *, status: int = 200
@@ -216,7 +218,18 @@ def verificar(request: HttpRequest) -> HttpResponse:
                       {"form": form, "not_found": True}, status=404)
     audit.record("sede.verificacion", entity=request.tenant, obj=document,
                  subject=document.subject_document)
-    return page(request, "sede/verificar.html", {"form": form, "document": document})
+    return page(request, "sede/verificar.html", {"form": form, "document": document,
+                                                 "report": _signature_report(document)})
+
+
+def _signature_report(document) -> dict | None:
+    """The validation of the seal of the document as stored (None: not sealed, or the
+    stored file no longer matches its hash, which is logged)."""
+    try:
+        return documents.signature_report(document)
+    except documents.DocumentError:
+        logger.exception("stored document %s does not match its hash", document.pk)
+        return None
 
 
 @require_GET

@@ -52,6 +52,7 @@ VERIFICATION_PATH = "/sede/verificar/"
 
 # WeasyPrint logs every rendering step at INFO; unless LOGGING says otherwise, keep its
 # progress out of the workers' logs (its warnings still show).
+logger = logging.getLogger(__name__)
 _progress_logger = logging.getLogger("weasyprint.progress")
 if _progress_logger.level == logging.NOTSET:
     _progress_logger.setLevel(logging.WARNING)
@@ -347,3 +348,39 @@ def read_verified(document: IssuedDocument) -> bytes:
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise DocumentError(f"stored file of document {document.pk} does not match its hash")
     return content
+
+
+# The validation of a document's stored bytes, as the sede's verification page shows it.
+# The bytes never change (their SHA-256 is checked on every read), but what validation says
+# of them may (a certificate revoked since, trust material added), so reports are kept a
+# while, not forever.
+SIGNATURE_REPORT_SECONDS = 3600
+
+
+def signature_report(document: IssuedDocument) -> dict[str, Any] | None:
+    """The validation report (`ValidationReport.as_dict()`) of a sealed PDF as stored, or
+    None for an unsealed document. Kept in the cache under the schema, the CSV and the
+    SHA-256, so repeated verifications do not validate again."""
+    from django.core.cache import cache
+
+    from provincial.signing import validation
+
+    if not document.is_sealed or document.mime_type != "application/pdf":
+        return None
+    key = f"documentos:firma:{connection.schema_name}:{document.csv}:{document.sha256}"
+    try:
+        report = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - Redis down: validate, do not fail the page
+        logger.warning("signature report cache not read: %s", exc)
+        report = None
+    if report is None:
+        try:
+            report = validation.validate_pdf(read_verified(document)).as_dict()
+        except validation.ValidationInputError as exc:
+            raise DocumentError(f"stored document {document.pk} cannot be validated: {exc}") \
+                from exc
+        try:
+            cache.set(key, report, SIGNATURE_REPORT_SECONDS)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("signature report cache not written: %s", exc)
+    return report

@@ -31,3 +31,15 @@ def fecha_larga(value: datetime.date | datetime.datetime | None) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
     return formats.date_format(value, r"j \d\e F \d\e Y")
+
+
+@register.filter
+def iso_datetime(value: str | datetime.datetime | None) -> datetime.datetime | None:
+    """A moment written as ISO 8601 (a signature report as stored or sent as JSON) as a
+    datetime, for the `date` filter; None for a missing or unreadable value."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
