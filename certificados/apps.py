@@ -16,6 +16,7 @@ class CertificadosConfig(AppConfig):
         )
         from provincial import panels, periodic, url_includes
         from provincial.signing import base as signing
+        from provincial.signing import keys
         from tenants import demo_loaders, sections
         from tenants.sections import Section
 
@@ -42,3 +43,7 @@ class CertificadosConfig(AppConfig):
         # The signing service finds each entity's sello de órgano, and trusts the local CA.
         signing.register_sello_provider("certificados.sellos.sello_for")
         signing.register_trust_provider("certificados.sellos.trust_material")
+        # Columns of encrypted keys, re-encrypted by `manage.py rotate_signing_keys`.
+        keys.register_encrypted_field("certificados.Certificado", "key_token")
+        keys.register_encrypted_field("certificados.LocalCA", "root_key_token")
+        keys.register_encrypted_field("certificados.LocalCA", "issuing_key_token")

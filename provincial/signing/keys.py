@@ -4,7 +4,8 @@ A key the platform holds (an entity's sello de órgano) is stored only as a Fern
 (AES-128-CBC + HMAC-SHA256) of its PKCS#8 DER form. The encryption keys come from
 `SIGNING_KEY_ENCRYPTION_KEYS` (comma-separated Fernet keys, or `_FILE`): the first
 encrypts, all decrypt, so a key is rotated by putting a new one first and running
-`manage.py rotate_signing_keys`. Without it, outside production, one is generated once
+`manage.py rotate_signing_keys`, which re-encrypts every field registered
+with `register_encrypted_field` (apps register theirs from `ready()`). Without it, outside production, one is generated once
 in the data directory (mode 0600), beside the embedded database and never inside it: a
 database dump or an entity backup holds only ciphertext.
 """
@@ -84,3 +85,18 @@ def decrypt_private_key(token: str):
 def reencrypt(token: str) -> str:
     """The same key under the current first encryption key (rotation)."""
     return _fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+# (app_label.Model, field name) of every column holding tokens of this module.
+_encrypted_fields: list[tuple[str, str]] = []
+
+
+def register_encrypted_field(model_label: str, field_name: str) -> None:
+    """Declare a column that holds `encrypt_private_key` tokens (empty string for none), so
+    that `rotate_signing_keys` re-encrypts it."""
+    if (model_label, field_name) not in _encrypted_fields:
+        _encrypted_fields.append((model_label, field_name))
+
+
+def encrypted_fields() -> list[tuple[str, str]]:
+    return list(_encrypted_fields)
