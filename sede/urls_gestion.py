@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from sede import views_firma
 from sede import views_gestion as views
 
 app_name = "sede_gestion"
@@ -22,4 +23,5 @@ urlpatterns = [
     path("tablon/<int:pk>/borrar/", views.edicto_borrar, name="edicto_borrar"),
     path("tablon/<int:pk>/documento/", views.edicto_documento, name="edicto_documento"),
     path("tablon/<int:pk>/diligencia/", views.edicto_diligencia, name="edicto_diligencia"),
+    path("validar-firma/", views_firma.validar_firma_gestion, name="validar_firma"),
 ]

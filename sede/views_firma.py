@@ -98,32 +98,52 @@ class ValidarFirmaForm(forms.Form):
         return upload
 
 
+def _public_page(request: HttpRequest, context: dict, status: int) -> HttpResponse:
+    return page(request, "sede/validar_firma.html", context, status=status)
+
+
+def _backoffice_page(request: HttpRequest, context: dict, status: int) -> HttpResponse:
+    return render(request, "sede/gestion/validar_firma.html", context, status=status)
+
+
+def _validation(request: HttpRequest, show, *, limited: bool) -> HttpResponse:
+    # CSRF is checked after this (csrf_protect), once the upload handlers are set: the
+    # middleware's check would read the body first, spooling a large file to disk.
+    if request.method == "POST":
+        if limited and not request.user.is_authenticated and too_many(
+                request, "sede-validar-firma", validation_rate(), RATE_WINDOW_SECONDS):
+            return render(request, "429.html", {"seconds": RATE_WINDOW_SECONDS}, status=429)
+        if body_too_large(request):
+            return show(request, {"form": ValidarFirmaForm(), "too_large": too_large_message()},
+                        413)
+        keep_uploads_in_memory(request)
+    return _validate_form(request, show)
+
+
+@csrf_protect
+def _validate_form(request: HttpRequest, show) -> HttpResponse:
+    if request.method != "POST":
+        return show(request, {"form": ValidarFirmaForm()}, 200)
+    form = ValidarFirmaForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return show(request, {"form": form},
+                    413 if form.has_error("fichero", "too_large") else 400)
+    upload = form.cleaned_data["fichero"]
+    return show(request, {"form": ValidarFirmaForm(), "report": form.report.as_dict(),
+                          "name": upload.name}, 200)
+
+
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def validar_firma(request: HttpRequest) -> HttpResponse:
-    # CSRF is checked below (csrf_protect), once the upload handlers are set: the
-    # middleware's check would read the body first, spooling a large file to disk.
-    if request.method == "POST":
-        if not request.user.is_authenticated and too_many(
-                request, "sede-validar-firma", validation_rate(), RATE_WINDOW_SECONDS):
-            return render(request, "429.html", {"seconds": RATE_WINDOW_SECONDS}, status=429)
-        if body_too_large(request):
-            return page(request, "sede/validar_firma.html", {
-                "form": ValidarFirmaForm(), "too_large": too_large_message()}, status=413)
-        keep_uploads_in_memory(request)
-    return _validar_firma(request)
+    """The sede's page, for anyone (anonymous visitors rate-limited)."""
+    return _validation(request, _public_page, limited=True)
 
 
-@csrf_protect
-def _validar_firma(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return page(request, "sede/validar_firma.html", {"form": ValidarFirmaForm()})
-    form = ValidarFirmaForm(request.POST, request.FILES)
-    if not form.is_valid():
-        status = 413 if form.has_error("fichero", "too_large") else 400
-        return page(request, "sede/validar_firma.html", {"form": form}, status=status)
-    upload = form.cleaned_data["fichero"]
-    return page(request, "sede/validar_firma.html", {
-        "form": ValidarFirmaForm(), "report": form.report.as_dict(), "name": upload.name,
-        "size": upload.size})
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def validar_firma_gestion(request: HttpRequest) -> HttpResponse:
+    """The same in the sede's back office (/gestion/sede/validar-firma/), for its clerks."""
+    return _validation(request, _backoffice_page, limited=False)

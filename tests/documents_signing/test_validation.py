@@ -263,3 +263,32 @@ def test_the_schema_describes_the_operation(province, client_for):
     assert set(operation["responses"]) >= {"200", "400", "401", "403", "413", "429"}
     report = schema["components"]["schemas"]["InformeFirma"]
     assert set(report["properties"]) == {"format", "ok", "summary", "signatures"}
+
+
+# --- back office ----------------------------------------------------------------------
+
+
+def test_the_sedes_clerks_validate_in_the_back_office(signed, province, client_for):
+    clerk = client_for(province.clerk_a, HOST_A)
+    assert clerk.get("/gestion/sede/").content.decode().count(
+        'href="/gestion/sede/validar-firma/"') == 1
+    response = clerk.post("/gestion/sede/validar-firma/",
+                          {"fichero": SimpleUploadedFile("volante.pdf", signed)})
+    assert response.status_code == 200
+    text = page_text(response.content.decode())
+    assert "Resultado de la validación de «volante.pdf»" in text
+    assert "Firmante SELLO ELECTRONICO AYUNTAMIENTO DE AGOST" in text
+    refused = clerk.post("/gestion/sede/validar-firma/",
+                         {"fichero": SimpleUploadedFile("e.xml", XML_WITH_ENTITY)})
+    assert refused.status_code == 400
+    assert "El XML declara un DOCTYPE o entidades" in page_text(refused.content.decode())
+
+
+def test_the_back_office_page_is_only_for_the_sedes_users(signed, province, client_for):
+    without_sede = client_for(province.shared_official, HOST_A)
+    response = without_sede.post("/gestion/sede/validar-firma/",
+                                 {"fichero": SimpleUploadedFile("v.pdf", signed)})
+    assert response.status_code == 403
+    anonymous = Client(HTTP_HOST=HOST_A).get("/gestion/sede/validar-firma/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/cuentas/")
