@@ -81,6 +81,8 @@ def _grant(entity: Entity, admin: User) -> None:
     """The entity's user administrators get the application (they request certificates)."""
     from tenants import actions as tenant_actions
 
+    if "certificados" not in tenant_actions.entity_applications(entity):
+        return
     for membership in Membership.objects.filter(entity=entity, role=MembershipRole.USER_ADMIN,
                                                 is_active=True):
         if "certificados" not in membership.applications:

@@ -192,6 +192,10 @@ def accion(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         else:
             messages.success(request, str(OPERATIONS[name].done))
             return redirect("certificados_prov:detail", pk=certificado.pk)
+    # The refusal of the operation itself (wrong state, the authority's checks) goes at the
+    # top of the page: the operation may no longer be offered in the state found.
+    for error in form.non_field_errors():
+        messages.error(request, error)
     certificado.refresh_from_db()
     return _detail(request, certificado, bound=(name, form), status=400)
 

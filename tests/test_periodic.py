@@ -22,6 +22,10 @@ EXPECTED = {
     "Borrar los traspasos de sesión usados o caducados": (
         "tenants.tasks.purge_login_handoffs", 3600, None),
     "Consultar las bandejas SIR": ("registro.tasks.poll_sir_inboxes", 300, None),
+    "Revisar la caducidad de los certificados": (
+        "certificados.tasks.revisar_caducidades", crontab(hour=7, minute=0), None),
+    "Publicar las CRL de la autoridad de certificación local": (
+        "certificados.tasks.publicar_crls", crontab(hour=0, minute=20), None),
 }
 
 

@@ -14,7 +14,7 @@ from django.utils.text import camel_case_to_spaces
 from tests.conftest import HOST_PROVINCIAL
 
 PROJECT_APPS = {"tenants", "provincial", "documents", "padron", "registro", "sede", "soporte",
-                "codigos"}
+                "codigos", "certificados"}
 # Words of identifiers that are English: a verbose name equal to its field name made of
 # them ("created at", "file", "schema name") was never translated.
 ENGLISH = {"at", "by", "created", "updated", "name", "file", "key", "hash", "user", "job",
