@@ -11,6 +11,7 @@ PDF with that sello (PAdES, `provincial.signing.pades`) before hashing and stori
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -264,13 +265,32 @@ def seal_pdf(pdf_bytes: bytes, stamp: Stamp) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("Documento expedido por %(entity)s") % {"entity": stamp.entity.name}
         try:
-            return pades.sign_pdf(pdf_bytes, stamp.signer, csv=stamp.csv, reason=reason,
+            return pades.sign_pdf(pdf_bytes, _without_csv_in_uses(stamp.signer, stamp.csv),
+                                  csv=stamp.csv, reason=reason,
                                   location=signing_location(stamp.entity))
         except SigningError as exc:
             raise SigningFailed(_(
                 "No se ha expedido el documento: no se ha podido sellar con el sello de "
                 "órgano de %(entity)s. %(reason)s") % {"entity": stamp.entity.name,
                                                       "reason": exc}) from exc
+
+
+def csv_reference(csv: str) -> str:
+    """What a record other than the document's own may say of its CSV: 12 hex digits of
+    its SHA-256, enough to match a document, useless to fetch it from the sede."""
+    return hashlib.sha256(csv.encode("ascii")).hexdigest()[:12]
+
+
+def _without_csv_in_uses(signer: SigningIdentity, csv: str) -> SigningIdentity:
+    """The identity, reporting its uses (`on_use`, which the key's owner writes to the
+    audit trail) with the CSV replaced by `csv_reference`: the CSV alone fetches the
+    document from the sede, so it never goes to the audit trail."""
+    if signer.on_use is None:
+        return signer
+    report = signer.on_use
+    reference = f"documento {csv_reference(csv)}"
+    return dataclasses.replace(signer, on_use=lambda purpose: report(
+        str(purpose).replace(csv, reference)))
 
 
 def signature_facts(signed: bytes, signer: SigningIdentity) -> dict[str, Any]:

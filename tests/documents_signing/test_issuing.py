@@ -119,8 +119,11 @@ def test_a_certificado_of_an_entity_with_a_sello_is_sealed_and_validates(
         "SelloOrgano", "test:sello", None)
     signed_at = datetime.datetime.fromisoformat(detail["signed_at"])
     assert abs(signed_at - document.issued_at) < datetime.timedelta(seconds=30)
-    # The key's owner is told of each use (certificados audits it).
-    assert sello_a.uses == [f"PAdES {document.csv}"]
+    # The key's owner is told of each use (certificados audits it), never with the CSV,
+    # which alone fetches the document from the sede.
+    assert sello_a.uses == [f"PAdES documento {services.csv_reference(document.csv)}"]
+    assert services.csv_reference(document.csv) == \
+        hashlib.sha256(document.csv.encode()).hexdigest()[:12]
 
 
 def sello_a_pki():
