@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 from certificados import actions as certificados
 from certificados import sellos
 from certificados.choices import MotivoRevocacion
+from provincial.documents import services
 from provincial.documents.models import IssuedDocument
 from provincial.models import AuditEvent
 from provincial.signing import validation
@@ -74,7 +75,10 @@ def test_a_volante_is_sealed_by_the_local_sello_and_verifies_at_the_sede(
     connection.set_schema_to_public()
     uses = AuditEvent.objects.filter(action="certificados.sello.uso", object_id=str(sello_local.pk))
     assert uses.count() == 1
-    assert document.csv in uses.get().detail["purpose"]
+    # Named by a digest of the CSV, never the CSV (which fetches the document at the sede).
+    purpose = uses.get().detail["purpose"]
+    assert services.csv_reference(document.csv) in purpose
+    assert document.csv not in purpose
 
     # A citizen verifies it at A's sede: the stored bytes' signature is shown.
     citizen = client_for(None, HOST_A)
