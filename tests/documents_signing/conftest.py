@@ -72,3 +72,22 @@ def in_b(province, db):
     with schema_context(province.b.schema_name):
         yield province.b
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def _tsa_server():
+    from tests.tsa_peer import TSAPeer
+
+    peer = TSAPeer().start()
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def tsa(_tsa_server, settings):
+    """The local timestamp authority (tests/tsa_peer.py) as the platform's."""
+    _tsa_server.faults.clear()
+    _tsa_server.log.clear()
+    settings.SIGNING_TSA_URL = _tsa_server.url
+    settings.SIGNING_TSA_USERNAME = settings.SIGNING_TSA_PASSWORD = ""
+    return _tsa_server

@@ -223,3 +223,29 @@ def test_a_justificante_that_cannot_be_sealed_answers_503_in_json_to_the_api(
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert "caducó el" in response.json()["detail"]
+
+
+def test_with_a_timestamp_authority_the_seal_is_timestamped_and_recorded(sello_a, tsa,
+                                                                         province, in_a):
+    document = services.issue_rendered(kinds.VOLANTE_INDIVIDUAL.code,
+                                       "documentos/pdf/base.html", {},
+                                       title="Volante de empadronamiento", issuer=None)
+    content = document.file.read()
+    status = pyhanko_status(content, sello_a_pki())
+    assert (status.intact, status.trusted, status.timestamp_validity.trusted) == (
+        True, True, True)
+    detail = document.signature_detail
+    assert detail["timestamp"] == status.timestamp_validity.timestamp.isoformat()
+    assert "TSA PRUEBAS" in detail["tsa"]
+    # (pyHanko also asks for a token over dummy data, to size the signature.)
+    assert {entry.status for entry in tsa.log} == {"granted"}
+
+
+def test_a_timestamp_authority_that_refuses_issues_nothing(sello_a, tsa, province, in_a):
+    tsa.faults.add("refuse")
+    with pytest.raises(services.SigningFailed) as failure:
+        services.issue_rendered(kinds.VOLANTE_INDIVIDUAL.code, "documentos/pdf/base.html", {},
+                                title="Volante de empadronamiento", issuer=None)
+    assert "autoridad de sellado de tiempo" in failure.value.message
+    assert IssuedDocument.objects.count() == 0
+    assert stored_files(province, province.a) == []

@@ -4,6 +4,7 @@ kept in the cache per schema, CSV and hash; another entity's code is still not f
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 
@@ -109,3 +110,16 @@ def test_a_sealed_document_downloads_as_signed(sealed):
     assert download.status_code == 200
     assert hashlib.sha256(download.content).hexdigest() == sealed.sha256
     assert b"/ByteRange" in download.content
+
+
+def test_a_timestamped_seal_shows_the_certified_time(sello_a, tsa, province):
+    from django.utils import timezone
+
+    document = _issue(province.a)
+    certified = timezone.localtime(
+        datetime.datetime.fromisoformat(document.signature_detail["timestamp"]))
+    status, body = _page(HOST_A, document.csv)
+    assert status == 200
+    assert (f"Sello de tiempo {certified:%d/%m/%Y %H:%M:%S} Hora certificada por una "
+            "autoridad de sellado de tiempo.") in body
+    assert "El documento tiene una firma electrónica válida." in body
