@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import hashlib
+import html
 import io
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from django.db import connection
+from django.test import Client
 from django_tenants.utils import schema_context
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -249,3 +251,67 @@ def test_a_timestamp_authority_that_refuses_issues_nothing(sello_a, tsa, provinc
     assert "autoridad de sellado de tiempo" in failure.value.message
     assert IssuedDocument.objects.count() == 0
     assert stored_files(province, province.a) == []
+
+
+def test_the_sedes_diligencia_that_cannot_be_sealed_answers_503_and_is_not_kept(
+        sello_of, province, in_a):
+    from django.utils import timezone
+
+    from sede.models import Edicto
+
+    sello_of("expired")
+    now = timezone.now()
+    edicto = Edicto.objects.create(title="Aprobación del presupuesto", body="Texto",
+                                   publish_from=now - datetime.timedelta(days=30),
+                                   publish_until=now - datetime.timedelta(days=1))
+    connection.set_schema_to_public()
+    response = Client(HTTP_HOST=HOST_A).get(f"/sede/tablon/{edicto.pk}/diligencia/")
+    assert response.status_code == 503
+    body = html.unescape(response.content.decode())
+    assert "No se ha expedido el documento: no se ha podido sellar con el sello de órgano" \
+        in body
+    with schema_context(province.a.schema_name):
+        edicto.refresh_from_db()
+        assert edicto.diligencia_id is None
+        assert IssuedDocument.objects.count() == 0
+
+
+def test_the_citizens_volante_at_the_sede_says_why_it_was_not_issued(sello_of, province,
+                                                                    callejero, ctx):
+    from tests.sede.conftest import citizen
+
+    sello_of("revoked")
+    alta(callejero, ctx, fecha=D(2020, 3, 1))
+    connection.set_schema_to_public()
+    response = citizen().post("/sede/carpeta/volante/", follow=True)
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "No se ha expedido el documento: no se ha podido sellar con el sello de órgano" \
+        in body
+    assert "está revocado desde el" in body
+    with schema_context(province.a.schema_name):
+        assert IssuedDocument.objects.count() == 0
+
+
+def test_the_acuse_job_fails_with_the_reason_and_sends_nothing(sello_of, province, mailoutbox):
+    from provincial import jobs
+    from provincial.choices import JobState
+    from provincial.models import Job
+    from registro import services as registro
+    from sede.tasks import ACUSE_JOB
+    from tests.registro.conftest import datos
+
+    sello_of("expired")
+    with schema_context(province.a.schema_name):
+        asiento = registro.registrar(**datos(canal="presencial"), acting_user=province.clerk_a)
+    # Its last attempt: a temporary failure (the sello may be renewed, the TSA come back)
+    # is retried while attempts remain, then the job fails with the reason.
+    job = Job.objects.create(kind=ACUSE_JOB, entity=province.a, queue="default",
+                             payload={"asiento": asiento.pk, "email": "lucia@example.org"},
+                             max_attempts=1)
+    assert jobs.run(job.pk) == JobState.FAILED
+    job.refresh_from_db()
+    assert job.error.startswith("No se ha expedido el documento: no se ha podido sellar")
+    assert mailoutbox == []
+    with schema_context(province.a.schema_name):
+        assert IssuedDocument.objects.count() == 0
