@@ -65,7 +65,8 @@ def test_a_sealed_document_shows_the_validation_of_its_seal(sealed, province):
     assert "Sin sello." not in body
 
 
-def test_the_report_is_kept_per_schema_csv_and_hash(sealed, province):
+def test_the_report_is_kept_per_schema_csv_and_hash(sealed, province,
+                                                    django_assert_max_num_queries):
     assert cache.get(_report_key(province.a.schema_name, sealed)) is None
     _page(HOST_A, sealed.csv)
     with schema_context(province.a.schema_name):
@@ -77,7 +78,9 @@ def test_the_report_is_kept_per_schema_csv_and_hash(sealed, province):
     kept["summary"] = "Informe guardado en la caché"
     with schema_context(province.a.schema_name):
         cache.set(_report_key(province.a.schema_name, sealed), kept, 60)
-    assert "Informe guardado en la caché" in _page(HOST_A, sealed.csv)[1]
+    # The document, the audit record and the schema: no trust material read again.
+    with django_assert_max_num_queries(3):
+        assert "Informe guardado en la caché" in _page(HOST_A, sealed.csv)[1]
     # Another schema's cache never holds it (keys carry the schema).
     with schema_context(province.b.schema_name):
         assert cache.get(_report_key(province.a.schema_name, sealed)) is None
