@@ -297,6 +297,9 @@ SIGNING_KEY_ENCRYPTION_KEYS = env_str("SIGNING_KEY_ENCRYPTION_KEYS", "")
 SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
 SIGNING_TSA_USERNAME = env_str("SIGNING_TSA_USERNAME", "")
 SIGNING_TSA_PASSWORD = env_str("SIGNING_TSA_PASSWORD", "")
+# Whether a document whose timestamp cannot be obtained (TSA down or refusing) is not
+# issued; by default it is sealed without a timestamp and the failure recorded.
+SIGNING_TSA_REQUIRED = env_bool("SIGNING_TSA_REQUIRED", False)
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 # Whether certificate validation may fetch CRLs, OCSP answers and issuing certificates
 # over the network (the URLs in the certificates). Off: only the trust material given.

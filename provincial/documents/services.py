@@ -11,7 +11,6 @@ PDF with that sello (PAdES, `provincial.signing.pades`) before hashing and stori
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime
 import hashlib
 import io
@@ -221,9 +220,11 @@ def issue(kind: str, *, title: str, pdf_bytes: bytes, issuer: User | None,
     if stamp.signer is not None and mime_type == "application/pdf":
         # Sealed before hashing: the SHA-256 and the stored file are of the signed bytes,
         # the ones handed over. A refusal stores nothing.
-        pdf_bytes = seal_pdf(pdf_bytes, stamp)
+        pdf_bytes, timestamp_error = seal_pdf(pdf_bytes, stamp)
         signature = stamp.signer_label[:200]
         signature_detail = signature_facts(pdf_bytes, stamp.signer)
+        if timestamp_error:
+            signature_detail["timestamp_error"] = timestamp_error
     authenticated = issuer is not None and getattr(issuer, "is_authenticated", False)
     document = IssuedDocument(
         kind=kind, title=title[:200], csv=stamp.csv,
@@ -256,18 +257,35 @@ def signing_location(entity: Entity) -> str:
     return entity.province
 
 
-def seal_pdf(pdf_bytes: bytes, stamp: Stamp) -> bytes:
+def seal_pdf(pdf_bytes: bytes, stamp: Stamp) -> tuple[bytes, str]:
     """`pdf_bytes` signed (PAdES) with the stamp's sello de órgano, its visible stamp
-    carrying the CSV and the signer; SigningFailed, in Spanish, when it cannot be."""
+    carrying the CSV and the signer, and why it has no timestamp when the TSA failed ("");
+    SigningFailed, in Spanish, when it cannot be sealed.
+
+    A timestamp authority that does not answer or refuses does not stop the sede: the
+    document is sealed without a timestamp (its signing time is the platform's claim, as
+    when no TSA is configured) and the failure is logged and kept in the record, unless
+    SIGNING_TSA_REQUIRED says that a document without a timestamp must not be issued.
+    """
     from provincial.signing import pades
+    from provincial.signing.timestamps import TimestampError
 
     assert stamp.signer is not None
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("Documento expedido por %(entity)s") % {"entity": stamp.entity.name}
+        arguments = {"csv": stamp.csv, "reason": reason,
+                     "location": signing_location(stamp.entity),
+                     "purpose": f"PAdES documento {csv_reference(stamp.csv)}"}
         try:
-            return pades.sign_pdf(pdf_bytes, _without_csv_in_uses(stamp.signer, stamp.csv),
-                                  csv=stamp.csv, reason=reason,
-                                  location=signing_location(stamp.entity))
+            try:
+                return pades.sign_pdf(pdf_bytes, stamp.signer, **arguments), ""
+            except TimestampError as exc:
+                if getattr(settings, "SIGNING_TSA_REQUIRED", False):
+                    raise
+                logger.warning("sealing %s without a timestamp: %s",
+                               csv_reference(stamp.csv), exc)
+                signed = pades.sign_pdf(pdf_bytes, stamp.signer, timestamper=None, **arguments)
+                return signed, str(exc)
         except SigningError as exc:
             raise SigningFailed(_(
                 "No se ha expedido el documento: no se ha podido sellar con el sello de "
@@ -279,18 +297,6 @@ def csv_reference(csv: str) -> str:
     """What a record other than the document's own may say of its CSV: 12 hex digits of
     its SHA-256, enough to match a document, useless to fetch it from the sede."""
     return hashlib.sha256(csv.encode("ascii")).hexdigest()[:12]
-
-
-def _without_csv_in_uses(signer: SigningIdentity, csv: str) -> SigningIdentity:
-    """The identity, reporting its uses (`on_use`, which the key's owner writes to the
-    audit trail) with the CSV replaced by `csv_reference`: the CSV alone fetches the
-    document from the sede, so it never goes to the audit trail."""
-    if signer.on_use is None:
-        return signer
-    report = signer.on_use
-    reference = f"documento {csv_reference(csv)}"
-    return dataclasses.replace(signer, on_use=lambda purpose: report(
-        str(purpose).replace(csv, reference)))
 
 
 def signature_facts(signed: bytes, signer: SigningIdentity) -> dict[str, Any]:

@@ -197,7 +197,8 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, csv: str = "", reas
              location: str = "", timestamper: TimeStamper | None | Literal["default"] = "default",
              visible: bool = True, field_name: str = "SelloOrgano",
              check_certificate: bool = True,
-             box: tuple[float, float, float, float] | None = None) -> bytes:
+             box: tuple[float, float, float, float] | None = None,
+             purpose: str = "") -> bytes:
     """`pdf_bytes` with a PAdES signature by `identity` added as an incremental update.
 
     `timestamper="default"` is the configured TSA (or none); with one, the signature is
@@ -206,7 +207,8 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, csv: str = "", reas
     authority or without a signing key usage (SigningError, in Spanish). `box` places the
     visible stamp on the last page (points, lower-left and upper-right corners) instead
     of the strip below the footer. If `field_name` is already signed, the next free
-    "<field_name>-N" is used.
+    "<field_name>-N" is used. `purpose` is what `identity.used_for` is told (the key's
+    owner audits it): never the CSV, which alone fetches the document from the sede.
     """
     if check_certificate:
         certvalidation.check_signer_certificate(identity.certificate, identity.chain)
@@ -265,6 +267,6 @@ def sign_pdf(pdf_bytes: bytes, identity: SigningIdentity, *, csv: str = "", reas
         if isinstance(cause, TimestampError):
             raise cause from exc
         raise SigningError(_("No se pudo firmar el documento: %(error)s") % {"error": exc}) from exc
-    identity.used_for(f"PAdES {csv or field_name}")
+    identity.used_for(purpose or f"PAdES {name}")
     return output.getvalue()
 

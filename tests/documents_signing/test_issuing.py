@@ -243,7 +243,22 @@ def test_with_a_timestamp_authority_the_seal_is_timestamped_and_recorded(sello_a
     assert {entry.status for entry in tsa.log} == {"granted"}
 
 
-def test_a_timestamp_authority_that_refuses_issues_nothing(sello_a, tsa, province, in_a):
+def test_a_timestamp_authority_that_refuses_leaves_the_seal_without_timestamp(
+        sello_a, tsa, province, in_a):
+    tsa.faults.add("refuse")
+    document = services.issue_rendered(kinds.VOLANTE_INDIVIDUAL.code, "documentos/pdf/base.html",
+                                       {}, title="Volante de empadronamiento", issuer=None)
+    assert document.is_sealed
+    assert document.signature_detail["timestamp"] is None
+    assert "autoridad de sellado de tiempo" in document.signature_detail["timestamp_error"]
+    status = pyhanko_status(document.file.read(), sello_a_pki())
+    assert (status.intact, status.trusted, status.timestamp_validity) == (True, True, None)
+    assert {entry.status for entry in tsa.log} == {"rejection:time_not_available"}
+
+
+def test_where_a_timestamp_is_required_a_refusing_authority_issues_nothing(
+        sello_a, tsa, province, in_a, settings):
+    settings.SIGNING_TSA_REQUIRED = True
     tsa.faults.add("refuse")
     with pytest.raises(services.SigningFailed) as failure:
         services.issue_rendered(kinds.VOLANTE_INDIVIDUAL.code, "documentos/pdf/base.html", {},

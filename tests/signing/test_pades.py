@@ -80,7 +80,8 @@ def test_sello_signature_is_intact_trusted_and_readable_by_pypdf(document_pdf):
     assert (round(bottom, 1), round(top, 1)) == (8.5, 42.5)
     assert round(left, 1) == 56.7
     assert right < 297.6
-    assert uses == ["PAdES ABCD-EFGH-JKLM"]
+    # The key's owner is told the field, never the CSV (which fetches the document).
+    assert uses == ["PAdES SelloOrgano"]
 
     report = validation.validate_pdf(signed)
     assert report.ok
