@@ -155,13 +155,23 @@ def _available(certificado: Certificado) -> list[str]:
 
 def _detail(request: HttpRequest, certificado: Certificado, bound: tuple[str, object] | None
             = None, status: int = 200) -> HttpResponse:
-    operations = []
-    for name in _available(certificado):
-        form = bound[1] if bound and bound[0] == name else _form_for(name, certificado)
-        operations.append({"name": name, "op": OPERATIONS[name], "form": form,
-                           "open": bool(bound and bound[0] == name)})
     petition_op = {"suspender": "suspender", "levantar": "levantar", "revocar": "revocar"}.get(
         certificado.requested_operation)
+    available = _available(certificado)
+    # Open: the operation just tried, else what the entity asked for, else the next step of
+    # a request (acreditar, enviar or emitir, registrar); a live certificate's stay closed.
+    if bound:
+        opened = bound[0]
+    elif petition_op:
+        opened = petition_op
+    else:
+        opened = next((n for n in available if n in ("acreditar", "enviar", "emitir",
+                                                      "registrar")), "")
+    operations = []
+    for name in available:
+        form = bound[1] if bound and bound[0] == name else _form_for(name, certificado)
+        operations.append({"name": name, "op": OPERATIONS[name], "form": form,
+                           "open": name == opened})
     return render(request, "certificados/detalle.html", {
         "c": certificado, "eventos": certificado.eventos.select_related("operator"),
         "adjuntos": certificado.adjuntos.all(), "operations": operations,
