@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificados import authorities, conf, flujo
+from certificados import authorities, conf, flujo, pki
 from certificados.authorities import AuthorityError, Issued
 from certificados.choices import (
     Accion,
@@ -335,8 +335,8 @@ def _store(certificado: Certificado, issued: Issued) -> list[str]:
     certificado.certificate_pem = pem(certificate)
     certificado.chain_pem = "".join(pem(c) for c in issued.chain)
     certificado.serial_hex = format(certificate.serial_number, "X")
-    certificado.subject = certificate.subject.rfc4514_string()
-    certificado.issuer = certificate.issuer.rfc4514_string()
+    certificado.subject = pki.readable(certificate.subject)
+    certificado.issuer = pki.readable(certificate.issuer)
     certificado.not_before = certificate.not_valid_before_utc
     certificado.not_after = certificate.not_valid_after_utc
     if issued.private_key is None:

@@ -62,6 +62,18 @@ class Holder:
     sede_domain: str = ""
 
 
+# Attribute names people recognise in a subject (cryptography writes these as bare OIDs).
+NAME_LABELS = {NameOID.ORGANIZATION_IDENTIFIER: "organizationIdentifier",
+               NameOID.SERIAL_NUMBER: "serialNumber", NameOID.GIVEN_NAME: "GN",
+               NameOID.SURNAME: "SN", NameOID.TITLE: "title"}
+
+
+def readable(name: x509.Name) -> str:
+    """A subject or issuer as RFC 4514 text with named attributes
+    ("CN=…,serialNumber=IDCES-…,organizationIdentifier=VATES-…,O=…,C=ES")."""
+    return name.rfc4514_string(NAME_LABELS)
+
+
 def _name(*attributes: tuple[ObjectIdentifier, str]) -> x509.Name:
     return x509.Name([x509.NameAttribute(oid, value) for oid, value in attributes if value])
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from certificados import actions, forms
+from certificados import actions, forms, pki
 from certificados import caducidad as expiry
 from certificados.access import get_adjunto_for, get_certificado_for, operator_required
 from certificados.choices import Autoridad, Estado, Tipo
@@ -263,6 +263,8 @@ def autoridad(request: HttpRequest) -> HttpResponse:
     for ca in cas:
         ca.root = ca.root_certificate if ca.root_certificate_pem else None
         ca.issuing = ca.issuing_certificate if ca.issuing_certificate_pem else None
+        ca.root_name = pki.readable(ca.root.subject) if ca.root else ""
+        ca.issuing_name = pki.readable(ca.issuing.subject) if ca.issuing else ""
         ca.crl = x509.load_der_x509_crl(bytes(ca.crl_der)) if ca.crl_der else None
     return render(request, "certificados/autoridad.html", {
         "cas": cas, "can_create": request.user.is_provincial_admin

@@ -208,6 +208,8 @@ def test_request_queue_and_dashboard_in_a_browser(chromium, web, office, tmp_pat
     assert "dni-anna.pdf" in admin.content()
     reference = admin.locator(".page-head p").inner_text().split(" · ")[0]
     _shoot(admin, "certificados-detalle-entidad")
+    admin.goto(f"{entity_base}/gestion/certificados/")
+    _shoot(admin, "certificados-lista")
 
     desk_base = f"http://{settings.PROVINCIAL_DOMAIN}:{web}"
     operator = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -229,3 +231,5 @@ def test_request_queue_and_dashboard_in_a_browser(chromium, web, office, tmp_pat
     bars = operator.locator(".ce-hbars > li").count()
     assert bars == 3
     _shoot(operator, "certificados-caducidad")
+    operator.goto(f"{desk_base}/certificados/autoridad/")
+    _shoot(operator, "certificados-autoridad")

@@ -44,3 +44,29 @@ def test_the_demo_seals_every_entity_and_fills_the_queue_once(province):
     load_demo(entities, lines.append)
     assert lines == []
     assert Certificado.objects.count() == 10
+
+
+def test_every_page_of_the_demo_answers(province, client_for):
+    """Each demo certificate's page (every state: pending, sent, issued, suspended with a
+    petition, revoked, sellos) renders for Castalla's administrator and for the office."""
+    from tenants.models import Membership
+    from tests.conftest import HOST_B, HOST_PROVINCIAL, _adhere
+
+    _adhere(province.b, "certificados", province.provincial_admin)
+    load_demo({"castalla": province.b, "agost": province.a}, lambda line: None)
+    admin = client_for(province.admin_b, HOST_B)
+    assert "certificados" in Membership.objects.get(user=province.admin_b,
+                                                    entity=province.b).applications
+    office = client_for(province.provincial_admin, HOST_PROVINCIAL)
+    assert admin.get("/gestion/certificados/").status_code == 200
+    for certificado in Certificado.objects.filter(entity=province.b):
+        assert admin.get(f"/gestion/certificados/{certificado.pk}/").status_code == 200
+        assert office.get(f"/certificados/{certificado.pk}/").status_code == 200
+    for path in ("/certificados/", "/certificados/?vista=emitir", "/certificados/?vista=autoridad",
+                 "/certificados/?vista=peticiones", "/certificados/?vista=todos",
+                 "/certificados/caducidad/", "/certificados/caducidad/?periodo=90dias",
+                 "/certificados/autoridad/", "/admin/certificados/certificado/",
+                 "/admin/certificados/registrador/add/", "/admin/certificados/localca/"):
+        assert office.get(path).status_code == 200, path
+    petitions = office.get("/certificados/?vista=peticiones").content.decode()
+    assert "Piden el levantamiento de la suspensión" in petitions

@@ -101,6 +101,10 @@ def test_an_employee_certificate_names_the_person_their_nif_post_and_entity(prov
     assert list(_ext(certificate, x509.ExtendedKeyUsage)) == [
         ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
     assert certificado.key_custody == Custodia.PENDIENTE_ENTREGA
+    assert certificado.subject == (
+        f"CN=LAURA PAYA RICO - {HOLDER_NIF},SN=PAYA RICO,GN=LAURA,serialNumber=IDCES-{HOLDER_NIF},"
+        "title=Secretaria,OU=CERTIFICADO ELECTRONICO DE EMPLEADO PUBLICO,"
+        f"organizationIdentifier=VATES-{province.a.cif},O=Ajuntament d'Agost,C=ES")
 
 
 def test_a_sede_certificate_is_a_tls_server_certificate_for_its_address(province, request_for):
