@@ -17,12 +17,13 @@ def revisar_caducidades() -> dict:
 
 @shared_task(name="certificados.tasks.publicar_crls")
 def publicar_crls() -> int:
-    """Daily: republish the CRLs of the active local CA well before their nextUpdate."""
+    """Daily: republish the CRLs of every local CA (a replaced one's certificates may still
+    be valid) well before their nextUpdate."""
     from certificados.authorities.local import publish_crl
     from certificados.models import LocalCA
 
     published = 0
-    for ca in LocalCA.objects.filter(is_active=True):
+    for ca in LocalCA.objects.exclude(root_certificate_pem=""):
         publish_crl(ca)
         published += 1
     return published

@@ -17,10 +17,11 @@ def _mounted(host):
 
 def test_each_app_mounts_its_urls_on_its_hosts():
     assert _mounted(url_includes.PROVINCIAL) == [
+        ("certificados/", "certificados.urls_provincial"),
         ("intercambio-ine/", "padron.urls_provincial"), ("soporte/", "soporte.urls_provincial")]
     assert _mounted(url_includes.BACKOFFICE) == [
-        ("padron/", "padron.urls"), ("registro/", "registro.urls"), ("sede/", "sede.urls_gestion"),
-        ("soporte/", "soporte.urls")]
+        ("certificados/", "certificados.urls"), ("padron/", "padron.urls"),
+        ("registro/", "registro.urls"), ("sede/", "sede.urls_gestion"), ("soporte/", "soporte.urls")]
     assert _mounted(url_includes.ENTITY) == [("sede/", "sede.urls")]
 
 
