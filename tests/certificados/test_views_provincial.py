@@ -125,13 +125,16 @@ def test_an_operation_from_the_wrong_state_is_refused_on_the_page(province, clie
     assert certificado.state == Estado.SOLICITADO
 
 
-def test_the_entitys_petition_opens_the_matching_operation(province, client_for, request_for):
+def test_the_entitys_petition_opens_the_matching_operation(province, client_for, request_for,
+                                                           django_assert_max_num_queries):
     from certificados import actions
 
     certificado = request_for(province.a, authority=Autoridad.LOCAL, state="emitido")
     actions.pedir_operacion(certificado, "revocar", "Cese del titular el 30/06.",
                             operator=province.admin_a)
-    page = _text(_office(province, client_for).get(f"/certificados/{certificado.pk}/"))
+    client = _office(province, client_for)
+    with django_assert_max_num_queries(16):
+        page = _text(client.get(f"/certificados/{certificado.pk}/"))
     assert "Ajuntament d'Agost pide la revocación." in page
     assert "«Cese del titular el 30/06.»" in page
     assert '<details class="ce-op ce-danger" open><summary>Revocar</summary>' in page
