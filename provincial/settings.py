@@ -214,6 +214,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Revocation lists and CA certificates are fetched over plain HTTP by validators (RFC 5280
+# distribution points; a CRL is signed, and an https CDP would need the CA to validate its
+# own server first): never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^certificados/(crl|ac)/"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from certificados import actions, pki
-from certificados.authorities.local import active_ca, create_ca
+from certificados.authorities.local import active_ca, create_ca, ensure_ca
 from certificados.choices import Autoridad, Custodia, Estado, MotivoRevocacion, Tipo
 from certificados.models import Certificado, LocalCA
 from provincial.signing import keys
@@ -269,3 +269,16 @@ def test_an_entity_backup_holds_no_private_key_in_clear(province):
         assert der not in contents
         assert der.hex().encode() not in contents
     assert Certificado.objects.filter(pk=sello.pk, key_custody=Custodia.PLATAFORMA).exists()
+
+
+def test_the_crl_and_ca_certificates_are_served_over_plain_http_even_in_production(
+        province, client, settings):
+    # Validators fetch the distribution points over HTTP; the rest of the site redirects.
+    settings.SECURE_SSL_REDIRECT = True
+    ca = ensure_ca(operator=province.provincial_admin)
+    anonymous = client.__class__(HTTP_HOST=HOST_PROVINCIAL)
+    for path in (f"/certificados/crl/{ca.pk}.crl", f"/certificados/crl/{ca.pk}-raiz.crl",
+                 f"/certificados/ac/{ca.pk}.cer", f"/certificados/ac/{ca.pk}-raiz.cer"):
+        assert anonymous.get(path).status_code == 200, path
+    assert anonymous.get("/certificados/").status_code == 301
+    assert anonymous.get("/admin/").status_code == 301
