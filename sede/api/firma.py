@@ -76,6 +76,8 @@ class ValidarFirmaView(APIView):
     """Validate the electronic signatures of a PDF or XML."""
 
     service_account_access = True
+    # Part of the sede's service: granted with it, like the validation page of /gestion/.
+    required_application = "sede"
     parser_classes = [MultiPartParser]
     renderer_classes = [JSONRenderer]
 
