@@ -188,11 +188,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-@require_POST
 def accion(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     certificado = get_certificado_for(request, pk)
     if name not in OPERATIONS:
         raise Http404
+    if request.method != "POST":
+        # A refused operation leaves its address in the browser; opening it again (reload
+        # after the form was resubmitted, history, a copied link) leads to the page.
+        return redirect("certificados_prov:detail", pk=certificado.pk)
     form = _form_for(name, certificado, request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -266,6 +269,8 @@ def autoridad(request: HttpRequest) -> HttpResponse:
         ca.root_name = pki.readable(ca.root.subject) if ca.root else ""
         ca.issuing_name = pki.readable(ca.issuing.subject) if ca.issuing else ""
         ca.crl = x509.load_der_x509_crl(bytes(ca.crl_der)) if ca.crl_der else None
+        # Past its next update, validators refuse the CRL: the office must see it.
+        ca.crl_stale = ca.crl_next_update is not None and ca.crl_next_update < timezone.now()
     return render(request, "certificados/autoridad.html", {
         "cas": cas, "can_create": request.user.is_provincial_admin
         and not any(ca.is_active for ca in cas), "local": Autoridad.LOCAL})

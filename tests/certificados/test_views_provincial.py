@@ -5,6 +5,7 @@ their second factor) get in."""
 
 from __future__ import annotations
 
+import datetime
 import html
 
 import pytest
@@ -120,7 +121,11 @@ def test_an_operation_from_the_wrong_state_is_refused_on_the_page(province, clie
     assert response.status_code == 400
     assert f"No se puede suspender {certificado.reference}: está «Solicitado»." in _text(response)
     assert client.post(f"/certificados/{certificado.pk}/inventada/").status_code == 404
-    assert client.get(f"/certificados/{certificado.pk}/acreditar/").status_code == 405
+    # Opening an operation's address (left in the browser by a refused form) leads to the
+    # certificate's page instead of a bare 405, and does nothing.
+    opened = client.get(f"/certificados/{certificado.pk}/acreditar/")
+    assert (opened.status_code, opened["Location"]) == (302, f"/certificados/{certificado.pk}/")
+    assert client.get(f"/certificados/{certificado.pk}/inventada/").status_code == 404
     certificado.refresh_from_db()
     assert certificado.state == Estado.SOLICITADO
 
@@ -152,6 +157,12 @@ def test_the_local_ca_page_creates_it_once(province, client_for):
     assert "Crear la autoridad de certificación local" not in page
     client.post("/certificados/autoridad/crear/")
     assert LocalCA.objects.count() == 1
+    stale = "Caducada: quien valide un certificado de esta AC no podrá comprobar"
+    assert stale not in page
+    # A CRL past its next update (the daily task did not run) is flagged for the office.
+    LocalCA.objects.filter(pk=ca.pk).update(crl_next_update=ca.published_at
+                                             - datetime.timedelta(minutes=1))
+    assert stale in _text(client.get("/certificados/autoridad/"))
 
 
 def test_the_provincial_home_shows_the_office_panel(province, client_for, request_for):
