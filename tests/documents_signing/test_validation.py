@@ -121,12 +121,38 @@ def test_the_page_reports_a_tampered_pdf_and_one_changed_after_signing(signed):
     assert "La firma del documento no es válida." in text
     assert "La firma no corresponde al contenido: el documento o la firma se han alterado." \
         in text
+    # The chain was not judged (the signature does not match): not "untrusted".
+    assert "No se ha comprobado: la firma no corresponde al contenido." in text
+    assert "No se ha podido comprobar que sea de una autoridad de confianza" not in text
     status, text = post_page(client, "modificado.pdf", changed_after_signing(signed))
     assert status == 200
     assert "La firma del documento no es válida." in text
     assert "La firma es íntegra, pero el documento se ha modificado después de firmarse." \
         in text
     assert "El documento se ha modificado después de esta firma." in text
+
+
+def metadata_changed_after_signing(content: bytes) -> bytes:
+    """An incremental update after the signature that only changes the document's title."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(PdfReader(io.BytesIO(content)), incremental=True)
+    writer.add_metadata({"/Title": "Otro título"})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def test_a_change_of_metadata_after_signing_is_not_called_unchanged(signed):
+    """pyHanko does not count a new title as a modification; the page must not say the
+    file is as signed either."""
+    status, text = post_page(Client(HTTP_HOST=HOST_A), "titulo.pdf",
+                             metadata_changed_after_signing(signed))
+    assert status == 200
+    assert "El documento no ha cambiado desde que se firmó." not in text
+    assert "Lo firmado no ha cambiado. Después de esta firma se añadieron al fichero otras " \
+        "firmas, datos de validación o metadatos (título, autor), que no alteran el " \
+        "contenido firmado." in text
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
