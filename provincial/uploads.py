@@ -27,12 +27,20 @@ def detect(upload: UploadedFile) -> str | None:
     return None
 
 
+def megabytes(size: int) -> str:
+    """A size in MB as people read it here: one decimal, with the language's separator
+    ("12,0"), not Python's "12.0"."""
+    from django.utils.formats import number_format
+
+    return number_format(round(size / 1048576, 1), 1)
+
+
 def check_upload(upload: UploadedFile, *, allowed: tuple[str, ...], max_bytes: int) -> str:
     """The detected kind of an accepted upload; a ValidationError in Spanish otherwise."""
     if upload.size > max_bytes:
         raise ValidationError(_("«%(name)s» ocupa %(size)s MB; el máximo es %(max)s MB.")
-                              % {"name": upload.name, "size": round(upload.size / 1048576, 1),
-                                 "max": round(max_bytes / 1048576, 1)}, code="upload_too_large")
+                              % {"name": upload.name, "size": megabytes(upload.size),
+                                 "max": megabytes(max_bytes)}, code="upload_too_large")
     kind = detect(upload)
     if kind not in allowed:
         raise ValidationError(_("«%(name)s» no es un fichero %(kinds)s (se comprueba su "

@@ -26,6 +26,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from provincial import audit, xmlsafe
 from provincial.documents import services as documents
+from provincial.uploads import megabytes
 from registro import busqueda, calendario, formatos
 from registro.choices import (
     TRANSICIONES_INTERCAMBIO,
@@ -233,8 +234,8 @@ def validar_anexos(anexos: Sequence[AnexoData]) -> list[_AnexoValidado]:
         if len(contenido) > max_bytes_anexo():
             raise RegistroError(_("«%(name)s» ocupa %(size)s MB; el máximo por fichero es "
                                   "%(max)s MB.")
-                                % {"name": nombre, "size": round(len(contenido) / MB, 1),
-                                   "max": round(max_bytes_anexo() / MB, 1)}, field="anexos")
+                                % {"name": nombre, "size": megabytes(len(contenido)),
+                                   "max": megabytes(max_bytes_anexo())}, field="anexos")
         total += len(contenido)
         try:
             formato = formatos.comprobar(nombre, contenido)
@@ -260,8 +261,8 @@ def validar_anexos(anexos: Sequence[AnexoData]) -> list[_AnexoValidado]:
                                         tipo_documental, validez))
     if total > max_bytes_asiento():
         raise RegistroError(_("Los anexos suman %(size)s MB; el máximo por asiento es "
-                              "%(max)s MB.") % {"size": round(total / MB, 1),
-                                                "max": round(max_bytes_asiento() / MB, 1)},
+                              "%(max)s MB.") % {"size": megabytes(total),
+                                                "max": megabytes(max_bytes_asiento())},
                             field="anexos")
     return validados
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.es import cif
 
+from provincial.uploads import megabytes
 from registro import formatos
 from registro import services as registro
 from sede import certificates, conf
@@ -97,8 +98,8 @@ def check_attachment(upload: UploadedFile) -> Adjunto:
     name = _name(upload)
     if upload.size > conf.attachment_max_bytes():
         raise ValidationError(_("«%(name)s» ocupa %(size)s MB; el máximo es %(max)s MB.")
-                              % {"name": name, "size": round(upload.size / 1048576, 1),
-                                 "max": round(conf.attachment_max_bytes() / 1048576, 1)},
+                              % {"name": name, "size": megabytes(upload.size),
+                                 "max": megabytes(conf.attachment_max_bytes())},
                               code="upload_too_large")
     upload.seek(0)
     content = upload.read()

@@ -108,9 +108,9 @@ def test_persona_juridica_with_cif(in_a):
      "«bomba.xml»: El XML declara un DOCTYPE o entidades"),
     ({"anexos": [AnexoData("vacio.pdf", b"")]}, "«vacio.pdf» está vacío."),
     ({"anexos": [AnexoData("grande.txt", b"a" * (10 * 1024 * 1024 + 1))]},
-     "«grande.txt» ocupa 10.0 MB; el máximo por fichero es 10.0 MB."),
+     "«grande.txt» ocupa 10,0 MB; el máximo por fichero es 10,0 MB."),
     ({"anexos": [AnexoData(f"parte{i}.txt", b"a" * (4 * 1024 * 1024)) for i in range(4)]},
-     "Los anexos suman 16.0 MB; el máximo por asiento es 15.0 MB."),
+     "Los anexos suman 16,0 MB; el máximo por asiento es 15,0 MB."),
 ])
 def test_bad_input_is_refused_with_a_message_and_nothing_is_written(in_a, overrides, message):
     before = counts()

@@ -130,7 +130,7 @@ def test_attachments_over_the_registros_total_are_refused_at_the_first_step(prov
     files = [upload(f"plano{i}.pdf", plano) for i in range(3)]
     response = fill(citizen(), form(anexos=files))
     assert response.status_code == 200
-    assert "Los anexos suman 0.0 MB; el máximo por asiento es 0.0 MB." in _errors(response)
+    assert "Los anexos suman 0,0 MB; el máximo por asiento es 0,0 MB." in _errors(response)
     with schema_context(province.a.schema_name):
         assert Presentacion.objects.count() == 0
 

@@ -162,7 +162,7 @@ def test_procedure_form_asks_its_own_questions(province, in_a):
 
 
 @pytest.mark.parametrize(("files", "message"), [
-    ([("grande.pdf", b"%PDF-1.4\n" + b"0" * 3000)], "«grande.pdf» ocupa 0.0 MB; el máximo es 0.0 MB."),
+    ([("grande.pdf", b"%PDF-1.4\n" + b"0" * 3000)], "«grande.pdf» ocupa 0,0 MB; el máximo es 0,0 MB."),
     ([("notas.txt", b"solo texto")], "«notas.txt»: formato no admitido. Se admiten PDF, XML, "
                                      "ODT, ODS, DOCX, XLSX, JPEG, PNG"),
     ([("programa.exe", b"MZ\x90\x00")], "«programa.exe»: formato no admitido."),

@@ -52,7 +52,7 @@ def test_forbidden_and_oversized_attachments_are_refused_with_nothing_written(cl
     big = SimpleUploadedFile("grande.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
     response = clerk.post("/gestion/soporte/nueva/", {
         "subject": "Con un fichero grande", "description": "x", "priority": 2, "attachments": [big]})
-    assert "«grande.pdf» ocupa 1.0 MB; el máximo es 1.0 MB." in response.content.decode()
+    assert "«grande.pdf» ocupa 1,0 MB; el máximo es 1,0 MB." in response.content.decode()
     assert not Incidencia.objects.filter(subject__startswith="Con un").exists()
 
 
