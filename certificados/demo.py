@@ -17,9 +17,9 @@ from django.utils import timezone
 from stdnum.es import dni
 
 from certificados import actions
-from certificados.authorities.local import ensure_ca
+from certificados.authorities.local import ensure_ca, publish_crl
 from certificados.choices import Autoridad, MotivoRevocacion, Operacion, Tipo, TipoDocumento
-from certificados.models import Certificado, Registrador
+from certificados.models import Certificado, LocalCA, Registrador
 from tenants.choices import MembershipRole
 from tenants.models import Entity, Membership, User
 
@@ -163,4 +163,8 @@ def load_demo(entities: dict, say) -> None:
                 _request(entity, spec, requester=requester.user if requester else admin,
                          operator=registradora, now=now)
                 requests += 1
+        # The demo's history is dated in the past (the last revocation a month ago): the
+        # CRLs are published again now, so they are current when the demo starts.
+        for ca in LocalCA.objects.exclude(root_certificate_pem=""):
+            publish_crl(ca)
     say(f"  Certificados: AC local, {sellos} sellos de órgano y {requests} solicitudes\n")

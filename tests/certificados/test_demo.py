@@ -4,6 +4,8 @@ registradora, and requests in every state in Castalla; run twice, nothing double
 from __future__ import annotations
 
 import pytest
+from cryptography import x509
+from django.utils import timezone
 
 from certificados import sellos
 from certificados.choices import Estado
@@ -24,6 +26,10 @@ def test_the_demo_seals_every_entity_and_fills_the_queue_once(province):
     load_demo(entities, lines.append)
     assert lines == ["  Certificados: AC local, 3 sellos de órgano y 7 solicitudes\n"]
     assert LocalCA.objects.count() == 1
+    # The demo's history is dated back a month; its CRLs are current when it starts.
+    ca = LocalCA.objects.get()
+    assert ca.crl_next_update > timezone.now()
+    assert x509.load_der_x509_crl(bytes(ca.crl_der)).next_update_utc > timezone.now()
     for entity in (province.a, province.b, province.c):
         assert sellos.sello_for(entity) is not None
     assert sellos.sello_for(province.diputacion) is None
