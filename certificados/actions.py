@@ -208,22 +208,14 @@ def anular(certificado: Certificado, reason: str, *, operator,
     """The entity withdraws a request that has not reached the authority."""
     now = now or timezone.now()
     reason = _required(reason, _("Diga por qué anula la solicitud."))
-    return _transition(certificado, "anular", Accion.ANULACION, "certificados.solicitud.anular",
-                       reason, operator=operator, now=now)
-
-
-def _transition(certificado: Certificado, operation: str, accion: str, audit_code: str,
-                reason: str, *, operator, now: datetime.datetime) -> Certificado:
-    """A change of state that only needs its reason: checked by `flujo`, saved under the
-    row lock, with its history entry and audit record."""
     with transaction.atomic():
         certificado = _lock(certificado)
         old = certificado.state
-        certificado.state = flujo.check(operation, certificado)
+        certificado.state = flujo.check("anular", certificado)
         certificado.save(update_fields=["state", "updated_at"])
-        _event(certificado, accion, operator=operator, old=old, new=certificado.state,
+        _event(certificado, Accion.ANULACION, operator=operator, old=old, new=certificado.state,
                reason=reason, now=now)
-        audit.record(audit_code, user=operator, entity=certificado.entity,
+        audit.record("certificados.solicitud.anular", user=operator, entity=certificado.entity,
                      obj=certificado, detail=_detail(certificado, old, reason))
     return certificado
 
@@ -298,8 +290,16 @@ def rechazar(certificado: Certificado, reason: str, *, operator,
     """The office (or the authority, as the office records) refuses the request."""
     now = now or timezone.now()
     reason = _required(reason, _("Diga el motivo del rechazo: se comunica a la entidad."))
-    return _transition(certificado, "rechazar", Accion.RECHAZO,
-                       "certificados.solicitud.rechazar", reason, operator=operator, now=now)
+    with transaction.atomic():
+        certificado = _lock(certificado)
+        old = certificado.state
+        certificado.state = flujo.check("rechazar", certificado)
+        certificado.save(update_fields=["state", "updated_at"])
+        _event(certificado, Accion.RECHAZO, operator=operator, old=old, new=certificado.state,
+               reason=reason, now=now)
+        audit.record("certificados.solicitud.rechazar", user=operator, entity=certificado.entity,
+                     obj=certificado, detail=_detail(certificado, old, reason))
+    return certificado
 
 
 def enviar(certificado: Certificado, external_reference: str, note: str = "", *, operator,
