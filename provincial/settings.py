@@ -167,9 +167,14 @@ REDIS_URL = env_str("REDIS_URL") or embedded.redis_url()
 # Redis database, so a developer's running worker never takes the tests' jobs.
 TESTING = bool(os.environ.get("PYTEST_VERSION"))
 if TESTING:
-    REDIS_URL = re.sub(r"(\?db=|/)(\d+)$", lambda m: f"{m.group(1)}{env_int('REDIS_TEST_DB', 15)}",
+    # Under pytest-xdist each worker process (gw0, gw1…) takes its own database three below
+    # the previous one (the cache uses the neighbouring one), as it has its own PostgreSQL
+    # test database; the Celery workers a test run starts inherit the variable.
+    _redis_test_db = (env_int("REDIS_TEST_DB", 15)
+                      - 3 * int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)) % 16
+    REDIS_URL = re.sub(r"(\?db=|/)(\d+)$", lambda m: f"{m.group(1)}{_redis_test_db}",
                        REDIS_URL) if re.search(r"(\?db=|/)\d+$", REDIS_URL) \
-        else REDIS_URL.rstrip("/") + f"/{env_int('REDIS_TEST_DB', 15)}"
+        else REDIS_URL.rstrip("/") + f"/{_redis_test_db}"
 
 
 

@@ -46,6 +46,27 @@ def _free_port() -> int:
 BROWSER_PORT = _free_port()
 
 
+# How `./dev test` shares the suite between its pytest-xdist workers (--dist loadgroup):
+# the tests on the demo site form one unit, sent first (they start `./dev run` once and
+# are the longest); every other file is one unit (its module fixtures, a web server and
+# Chromium, are set up once), except the isolation probes, spread test by test.
+DEMO_SITE_GROUP = "demo_site"
+SPREAD_FILES = {"tests/isolation/test_isolation.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    on_demo = [item for item in items if "demo_site" in getattr(item, "fixturenames", ())]
+    demo_ids = {item.nodeid for item in on_demo}
+    items[:] = on_demo + [item for item in items if item.nodeid not in demo_ids]
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if item.nodeid in demo_ids:
+            item.add_marker(pytest.mark.xdist_group(DEMO_SITE_GROUP))
+        elif path not in SPREAD_FILES:
+            item.add_marker(pytest.mark.xdist_group(path))
+
+
 @dataclass
 class Province:
     diputacion: Entity
@@ -81,11 +102,13 @@ def _adhere(entity: Entity, code: str, admin: User) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
     """The test database, created whether or not a collected test is marked django_db.
 
     pytest-django only sets up the databases named by markers; the worker tests commit
-    their rows without the marker, and must never reach the developer's database.
+    their rows without the marker, and must never reach the developer's database. Under
+    pytest-xdist, `django_db_modify_db_settings` gives each worker its own database
+    (`test_…_gw0`, `test_…_gw1`).
     """
     from django.test.utils import setup_databases, teardown_databases
 
@@ -243,7 +266,8 @@ def celery_worker_process(province, smtp_server, django_db_blocker):
     from provincial.celery import app
 
     app.control.purge()
-    log = open(ROOT / ".data" / "test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log = open(ROOT / ".data" / f"test-worker-{worker_id}.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "provincial", "worker", "-Q",
          "default,intercambios,provision", "-c", "1", "--loglevel", "INFO", "-n",

@@ -74,7 +74,8 @@ def start(base: Path, timeout: float = 420) -> DemoSite:
     env = {key: value for key, value in os.environ.items()
            if key not in {"DATABASE_URL", "REDIS_URL", "PYTEST_VERSION", "EMAIL_HOST",
                           "EMAIL_PORT", "DJANGO_SETTINGS_MODULE", "TEST_DATABASE_NAME",
-                          "REDIS_TEST_DB", "CACHE_REDIS_URL"}}
+                          "REDIS_TEST_DB", "CACHE_REDIS_URL", "PYTEST_XDIST_WORKER",
+                          "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"}}
     data_dir = base / "data"
     env.update(PROVINCIAL_DATA_DIR=str(data_dir), PORT=str(port), EMAIL_PORT=str(free_port()))
     log_path = base / "run.log"

@@ -40,10 +40,20 @@ def _configured_keys() -> list[str]:
             "production: it encrypts the private keys of the sellos the platform holds")
     path = _generated_key_file()
     if not path.exists():
+        # Written whole under another name, then linked into place: of two processes that
+        # start at once (a web process and a worker, two test workers) one key wins and
+        # neither reads a half-written file.
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(Fernet.generate_key().decode("ascii") + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return [line.strip() for line in path.read_text().splitlines() if line.strip()]
 
 
