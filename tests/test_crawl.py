@@ -61,6 +61,12 @@ def _demo_people() -> dict[str, tuple[str, list[str]]]:
     return people
 
 
+# The last TOTP step each demo user sent, shared by every Session of the test run (the
+# layout tests log in the same people just before the crawl): django-otp refuses a step
+# twice, and throttles the device after each refusal.
+_LAST_STEP: dict[str, int] = {}
+
+
 class Session:
     """One demo user in one browser: logs in on each of their hosts as they would, with
     the authenticator app they enrol on first login (its key is kept beside the site's log
@@ -72,7 +78,6 @@ class Session:
         self.password = password
         self.browser = Browser(site.port)
         self.keys = site.log_path.parent / "crawl-totp-keys.json"
-        self.last_step = 0
 
     def login(self, host: str) -> Response:
         page = self.browser.get(self.site.url(host, "/cuentas/entrar/"))
@@ -113,19 +118,24 @@ class Session:
 
         secret = json.loads(self.keys.read_text())[self.username]
         key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        refusals = 0
         for _ in range(30):
             now = int(time.time()) // 30
-            step = max(now - 1, self.last_step + 1)
+            step = max(now - 1, _LAST_STEP.get(self.username, 0) + 1)
             if step > now + 1:
                 time.sleep(30 - time.time() % 30 + 0.5)
                 continue
-            self.last_step = step
+            _LAST_STEP[self.username] = step
             response = self.browser.csrf_post(page, {"code": f"{totp(key, drift=step - now):06d}"})
             if response.status == 429:
                 time.sleep(3)
             elif b'class="alert error"' not in response.body:
                 return response
-            # Refused: that step was used before (an earlier crawl of the same site).
+            else:
+                # Refused: that step was used before (an earlier crawl of the same site).
+                # The device is throttled for 2^(n-1) s after the n-th refusal.
+                refusals += 1
+                time.sleep(min(2 ** (refusals - 1), 16) + 0.2)
         return response
 
 
