@@ -326,9 +326,11 @@ def enviar(certificado: Certificado, external_reference: str, note: str = "", *,
     return certificado
 
 
-def _store(certificado: Certificado, issued: Issued) -> list[str]:
+def _store(certificado: Certificado, issued: Issued, *, platform_custody: bool = False
+           ) -> list[str]:
     """Keep the issued certificate on the row; a private key only encrypted, and only for a
-    sello (which the platform signs with) or until its one delivery to the holder."""
+    sello or an employee's signing key the platform holds (`platform_custody`, the
+    portafirmas), or until its one delivery to the holder."""
     from certificados.authorities.local import pem
 
     certificate = issued.certificate
@@ -342,7 +344,8 @@ def _store(certificado: Certificado, issued: Issued) -> list[str]:
     if issued.private_key is None:
         certificado.key_custody, certificado.key_token = Custodia.NINGUNA, ""
     else:
-        certificado.key_custody = (Custodia.PLATAFORMA if certificado.kind == Tipo.SELLO
+        certificado.key_custody = (Custodia.PLATAFORMA
+                                   if certificado.kind == Tipo.SELLO or platform_custody
                                    else Custodia.PENDIENTE_ENTREGA)
         certificado.key_token = keys.encrypt_private_key(issued.private_key)
     duplicate = Certificado.objects.filter(issuer=certificado.issuer,
@@ -365,8 +368,11 @@ def _save_issued(certificado: Certificado, fields: list[str]) -> None:
 
 
 def emitir(certificado: Certificado, *, operator, csr_pem: bytes | None = None,
-           note: str = "", now: datetime.datetime | None = None) -> Certificado:
-    """Issue the certificate of an accredited request with the platform's local CA."""
+           note: str = "", now: datetime.datetime | None = None,
+           platform_custody: bool = False) -> Certificado:
+    """Issue the certificate of an accredited request with the platform's local CA.
+    `platform_custody`: an employee's key is kept encrypted for signing on the platform
+    (the portafirmas, `certificados.sellos.signer_for`) instead of delivered once."""
     now = now or timezone.now()
     with transaction.atomic():
         certificado = _lock(certificado)
@@ -381,7 +387,8 @@ def emitir(certificado: Certificado, *, operator, csr_pem: bytes | None = None,
                                     "guarda cifrada para firmar: no adjunte una petición."))
         issued = _authority_call(authorities.get(Autoridad.LOCAL).issue, certificado,
                                  csr_pem=csr_pem, now=now)
-        _save_issued(certificado, _store(certificado, issued))
+        _save_issued(certificado, _store(certificado, issued,
+                                         platform_custody=platform_custody and not csr_pem))
         _event(certificado, Accion.EMISION, operator=operator, old=old, new=certificado.state,
                reason=note, now=now,
                data={"serial": certificado.serial_hex, "csr": bool(csr_pem),
@@ -609,3 +616,34 @@ def issue_local_sello(entity, *, operator, organo: str = "",
         acreditar(certificado, _("Sello solicitado por la propia oficina de registro."),
                   operator=operator, now=now)
         return emitir(certificado, operator=operator, now=now)
+
+
+def issue_local_firma(entity, user, *, operator, position: str, organo: str,
+                      now: datetime.datetime | None = None) -> Certificado:
+    """An empleado público certificate for `user` (by their NIF) from the local CA, in one
+    go, whose key the platform keeps encrypted to sign in the portafirmas: the request
+    filed, accredited and issued with platform custody (demo and tests; a real province
+    issues these through the registration office)."""
+    from certificados.authorities.local import ensure_ca
+
+    now = now or timezone.now()
+    if not user.nif:
+        raise ValidationError(_("%(name)s no tiene NIF: sin él no se emite su certificado.")
+                              % {"name": user.get_full_name() or user.username})
+    ensure_ca(operator=operator)
+    with transaction.atomic():
+        certificado = Certificado.objects.create(
+            entity=entity, kind=Tipo.EMPLEADO, authority=Autoridad.LOCAL,
+            holder_given_name=user.first_name or user.username, holder_surnames=user.last_name,
+            holder_nif=user.nif.upper(), holder_email=user.email or entity.email or "",
+            holder_position=position, organo=organo, dir3_code=entity.dir3_code,
+            requested_by=operator, created_at=now)
+        _event(certificado, Accion.SOLICITUD, operator=operator, new=Estado.SOLICITADO, now=now,
+               reason=_("Certificado de firma custodiado por la plataforma (portafirmas)."))
+        audit.record("certificados.solicitud.crear", user=operator, entity=entity,
+                     obj=certificado, subject=certificado.holder_nif,
+                     detail={"reference": certificado.reference, "kind": Tipo.EMPLEADO,
+                             "authority": Autoridad.LOCAL})
+        acreditar(certificado, _("Identidad y cargo comprobados por la oficina de registro."),
+                  operator=operator, now=now)
+        return emitir(certificado, operator=operator, now=now, platform_custody=True)

@@ -43,6 +43,7 @@ class CertificadosConfig(AppConfig):
         # The signing service finds each entity's sello de órgano, and trusts the local CA.
         signing.register_sello_provider("certificados.sellos.sello_for")
         signing.register_trust_provider("certificados.sellos.trust_material")
+        signing.register_signer_provider("certificados.sellos.signer_for")
         # Columns of encrypted keys, re-encrypted by `manage.py rotate_signing_keys`.
         keys.register_encrypted_field("certificados.Certificado", "key_token")
         keys.register_encrypted_field("certificados.LocalCA", "root_key_token")

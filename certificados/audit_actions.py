@@ -24,6 +24,7 @@ labels.register({
     "certificados.peticion.descartar": _("Petición sobre un certificado no atendida"),
     "certificados.clave.entregar": _("Entrega única de la clave de un certificado (PKCS#12)"),
     "certificados.sello.uso": _("Uso del sello de órgano para firmar"),
+    "certificados.firma.uso": _("Uso de un certificado de empleado público custodiado para firmar"),
     "certificados.ac.crear": _("Creación de la autoridad de certificación local"),
     "certificados.aviso.enviar": _("Aviso de caducidad de un certificado"),
 })

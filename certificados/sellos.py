@@ -6,6 +6,11 @@ CertificadosConfig.ready():
   call (it runs for every document issued); the decrypted key and parsed certificates are
   kept per process, keyed by (row, last change), so a revocation or a new sello is seen at
   once.
+- `signer_for(user, entity)`: the certificate `user` signs with for `entity` in the
+  portafirmas: their empleado público certificate of that entity (matched by the user's
+  NIF to the holder's), emitido, within its validity, whose key the platform holds
+  (custody PLATAFORMA). Cached like the sellos; each use audited as
+  `certificados.firma.uso`.
 - `trust_material()`: the roots, issuing CAs and current CRLs of the platform's local CAs.
 """
 
@@ -77,6 +82,33 @@ def sello_for(entity) -> SigningIdentity | None:
         chain=tuple(c for c in chain if c.subject != c.issuer) or chain,
         label=_("Sello electrónico %(de_entity)s") % {"de_entity": entity.name_after_de},
         reference=f"certificados.Certificado:{row.pk}", on_use=on_use)
+
+
+def signer_for(user, entity) -> SigningIdentity | None:
+    """The personal certificate with which `user` signs for `entity`, or None where the
+    platform holds none for them (no NIF, none issued, suspended, revoked, expired, or
+    its key delivered to the holder)."""
+    nif = (getattr(user, "nif", "") or "").strip().upper()
+    if not nif or entity is None:
+        return None
+    now = timezone.now()
+    row = (Certificado.objects.filter(entity_id=entity.pk, kind=Tipo.EMPLEADO,
+                                      state=Estado.EMITIDO, key_custody=Custodia.PLATAFORMA,
+                                      holder_nif=nif, not_before__lte=now, not_after__gt=now)
+           .exclude(key_token="").order_by("-not_after", "-pk").first())
+    if row is None:
+        return None
+    certificate, private_key, chain = _material(row)
+
+    def on_use(purpose: str, row=row) -> None:
+        audit.record("certificados.firma.uso", user=user, entity=entity, obj=row,
+                     subject=row.holder_nif,
+                     detail={"purpose": str(purpose)[:200], "serial": row.serial_hex})
+
+    return SigningIdentity(
+        certificate=certificate, private_key=private_key,
+        chain=tuple(c for c in chain if c.subject != c.issuer) or chain,
+        label=row.holder_name, reference=f"certificados.Certificado:{row.pk}", on_use=on_use)
 
 
 def trust_material() -> TrustMaterial:

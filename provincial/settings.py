@@ -79,6 +79,7 @@ TENANT_APPS = [
     "padron",  # territory, inhabitants, operations, volantes and certificados
     "registro",  # registro de entrada y salida (asientos, justificantes, SICRES 3.0)
     "sede",  # sede electrónica: procedures, tablón, CSV verification, citizens' folder
+    "expedientes",  # case files, templates, portafirmas, libro de resoluciones, ENI export
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -326,6 +327,24 @@ REGISTRO_SIR_MAX_BYTES = env_int("REGISTRO_SIR_MAX_BYTES", 30 * 1024 * 1024)
 REGISTRO_SIR_DIR = env_str("REGISTRO_SIR_DIR", "")  # empty: MEDIA_ROOT/sir
 REGISTRO_SIR_TRANSPORT = env_str("REGISTRO_SIR_TRANSPORT", "registro.transporte.CarpetaTransporte")
 REGISTRO_SIR_POLL_SECONDS = env_int("REGISTRO_SIR_POLL_SECONDS", 300)
+# Expedientes, ENI export (expedientes/eni): the transports a remission may travel by
+# (dotted paths; today a file drop, a directory per remission under
+# EXPEDIENTES_ENI_DROP_DIR), the XML canonicalisation of the índice's TF03 signature
+# (inclusive C14N 1.0, what @firma and InSide are usually tested with), and the act that
+# regulates the entity's CSV system (RegulacionGeneracionCSV of a TF01 firma).
+EXPEDIENTES_ENI_TRANSPORTS = env_list("EXPEDIENTES_ENI_TRANSPORTS",
+                                      ["expedientes.eni.transporte.CarpetaTransporte"])
+EXPEDIENTES_ENI_DROP_DIR = Path(env_str("EXPEDIENTES_ENI_DROP_DIR")
+                                or embedded.data_dir() / "eni")
+EXPEDIENTES_ENI_C14N = env_str("EXPEDIENTES_ENI_C14N",
+                               "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")
+EXPEDIENTES_ENI_REGULACION_CSV = env_str(
+    "EXPEDIENTES_ENI_REGULACION_CSV",
+    "Artículo 42.b) de la Ley 40/2015, de 1 de octubre, de Régimen Jurídico del Sector "
+    "Público; código verificable en la sede electrónica de la entidad.")
+# Expedientes: an open expediente is flagged this many days before its maximum time to
+# resolve ends (and once it has ended).
+EXPEDIENTES_AVISO_DIAS = env_int("EXPEDIENTES_AVISO_DIAS", 10)
 # Inhabitants the demo loader generates for each demo entity with the padrón service.
 DEMO_PADRON_INHABITANTS = env_int("DEMO_PADRON_INHABITANTS", 600)
 # Largest signed acceptance document (PDF) accepted for an adhesion.

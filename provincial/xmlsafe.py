@@ -13,8 +13,12 @@ from lxml import etree
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
-    """Return the root element of `data`, refusing DTDs, entities and oversized input."""
+def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+          huge_text: bool = False) -> etree._Element:
+    """Return the root element of `data`, refusing DTDs, entities and oversized input.
+
+    `huge_text` lifts libxml2's 10 MB limit on one text node (a large file inline in
+    base64, as ENI documents carry it); `max_bytes` still bounds the whole input."""
     if len(data) > max_bytes:
         raise ValidationError(_("El XML ocupa %(size)s KB; el máximo admitido es %(max)s KB.")
                               % {"size": len(data) // 1024, "max": max_bytes // 1024},
@@ -24,7 +28,7 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
         raise ValidationError(_("El XML declara un DOCTYPE o entidades; por seguridad no se "
                                 "admiten."), code="xml_dtd")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_pis=True)
+                             dtd_validation=False, huge_tree=huge_text, remove_pis=True)
     try:
         return etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:

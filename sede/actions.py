@@ -13,6 +13,7 @@ from provincial import jobs
 from provincial.documents.services import current_entity
 from registro import services
 from registro.choices import Canal, Libro
+from sede import hooks
 from sede.forms import InstanciaForm
 from sede.identificacion import Ciudadano
 from sede.models import Presentacion, PresentacionAnexo, Procedimiento
@@ -121,6 +122,8 @@ def presentar(presentacion: Presentacion) -> Presentacion:
         locked.numero_registro = asiento.numero_registro
         locked.registered_at = timezone.now()
         locked.save(update_fields=["asiento_id", "numero_registro", "registered_at"])
+        # What other apps do with a registered submission (e.g. open its expediente).
+        hooks.presentacion_registrada(locked, asiento)
         # The bytes are in the registro now.
         locked.anexos.all().delete()
         if locked.datos.get("email"):

@@ -162,13 +162,18 @@ def carpeta(request: HttpRequest) -> HttpResponse:
     return page(request, "sede/carpeta.html", {
         "ciudadano": ciudadano, "page": results, "habitante": habitante, "address": address,
         "has_padron": _has_padron(request),
+        "has_expedientes": _has_application(request, "expedientes"),
         "volantes": access.volantes_of(ciudadano)[:5]})
 
 
 def _has_padron(request: HttpRequest) -> bool:
+    return _has_application(request, "padron")
+
+
+def _has_application(request: HttpRequest, application: str) -> bool:
     from tenants.access import adhered_applications
 
-    return "padron" in adhered_applications(request)
+    return application in adhered_applications(request)
 
 
 @require_GET

@@ -31,6 +31,7 @@ inheritance, rules, policies, types, materialized views, extensions…) raises
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from dataclasses import dataclass
 
@@ -553,8 +554,11 @@ def _capture(cursor, template: str, namespace: int, user: str, key: str) -> Repl
         schema_owner=schema_owner, schema_acl=schema_acl, schema_grants=schema_grants,
         default_privileges=default_privileges,
         statements=len(tables_ddl) + len(objects_ddl) + len(tables) + len(sequences))
+    # The schema's name as an identifier of its own: `_plantilla.tabla`, `"_plantilla"`, not
+    # inside another identifier (a table `expedientes_plantilla`, a column `plantilla_id`).
+    named = re.compile(rf"(?<![\w$]){re.escape(template)}(?![\w$])")
     for text in (replay.tables_ddl, replay.objects_ddl):
-        if template in text:
+        if named.search(text):
             raise ReplayUnsupported(f"the template's DDL names the template schema {template}")
     return replay
 

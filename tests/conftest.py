@@ -153,8 +153,10 @@ def province(django_db_setup, django_db_blocker) -> Province:
                                                                    is_support_agent=True),
             sender=_user("sender", can_send_communications=True))
         for user, entity, role, apps in [
-            (cast.clerk_a, a, MembershipRole.CLERK, ["padron", "registro", "sede", "soporte"]),
-            (cast.clerk_b, b, MembershipRole.CLERK, ["padron", "registro", "sede", "soporte"]),
+            (cast.clerk_a, a, MembershipRole.CLERK, ["padron", "registro", "expedientes", "sede",
+                                                     "soporte"]),
+            (cast.clerk_b, b, MembershipRole.CLERK, ["padron", "registro", "expedientes", "sede",
+                                                     "soporte"]),
             (cast.admin_a, a, MembershipRole.USER_ADMIN, []),
             (cast.admin_b, b, MembershipRole.USER_ADMIN, []),
             (cast.shared_official, a, MembershipRole.CLERK, ["contabilidad"]),

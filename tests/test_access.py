@@ -87,7 +87,7 @@ def test_user_admin_cannot_grant_an_application_the_entity_has_not_adhered_to(pr
         "Ajuntament d'Agost no está adherida a ningún servicio que incluya: "
         "Portal web."]
     membership.refresh_from_db()
-    assert membership.applications == ["padron", "registro", "sede", "soporte"]
+    assert membership.applications == ["padron", "registro", "expedientes", "sede", "soporte"]
 
 
 def test_the_form_only_offers_adhered_applications(province, client_for):
@@ -114,7 +114,8 @@ def test_user_admin_of_a_cannot_touch_memberships_of_b(province, client_for):
                                   applications=[])
     membership_b.refresh_from_db()
     assert membership_b.role == MembershipRole.CLERK
-    assert membership_b.applications == ["padron", "registro", "sede", "soporte"]
+    assert membership_b.applications == ["padron", "registro", "expedientes", "sede",
+                                         "soporte"]
 
 
 def test_user_admin_cannot_make_anyone_provincial_staff(province, client_for):

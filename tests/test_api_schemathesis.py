@@ -33,12 +33,14 @@ def _fill(entity, clerk) -> dict[str, list[str]]:
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
+    from expedientes import actions as expedientes
     from padron import actions as padron
     from padron.choices import Causa
     from registro import services as registro
     from registro.models import UnidadOrganica
     from sede.models import Edicto, Procedimiento
     from tenants.demo import ACCEPTANCE_PDF
+    from tests.expedientes.conftest import make_procedimiento
     from tests.padron.conftest import build_callejero, persona
 
     now = timezone.now()
@@ -66,8 +68,14 @@ def _fill(entity, clerk) -> dict[str, list[str]]:
             campos=[{"name": "referencia", "label": "Referencia catastral"}])
         edicto = Edicto.objects.create(title="Bando", body="Texto", publish_from=now,
                                        publish_until=now + datetime.timedelta(days=3))
-    return {"nia": [first.nia], "referencia": [f"{asiento.year}-E-{asiento.numero:06d}"],
-            "code": ["00010", "LIC-OBRA"], "id": [str(edicto.pk)]}
+        expediente = expedientes.abrir_desde_asiento(asiento, make_procedimiento(),
+                                                     acting_user=clerk)
+        documento = expediente.documentos.get()
+    return {"nia": [first.nia],
+            "referencia": [f"{asiento.year}-E-{asiento.numero:06d}",
+                           f"{expediente.year}-{expediente.numero}"],
+            "code": ["00010", "LIC-OBRA"], "id": [str(edicto.pk)],
+            "doc_pk": [str(documento.pk)]}
 
 
 def _config(values: dict[str, list[str]]) -> str:
@@ -104,7 +112,8 @@ def api_entity(province, django_db_blocker, media_root):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
         values = _fill(entity, province.provincial_admin)
         created = service_accounts.create_service_account(
-            entity, name="Schemathesis", applications=["padron", "registro", "sede"],
+            entity, name="Schemathesis",
+            applications=["padron", "registro", "expedientes", "sede"],
             acting_user=province.provincial_admin)
     yield created.token, values
     # What later tests of the session count (entities with the padrón, live accounts) is

@@ -230,7 +230,8 @@ def test_the_user_administrator_creates_sees_the_token_once_and_revokes(province
     form = admin.get("/gestion/cuentas-servicio/nueva/")
     assert form.status_code == 200
     offered = re.findall(r'name="applications" value="(\w+)"', form.content.decode())
-    assert offered == ["padron", "registro", "sede"]  # what A adheres to and has an API
+    # What A adheres to and has an API.
+    assert offered == ["padron", "registro", "expedientes", "sede"]
     created = admin.post("/gestion/cuentas-servicio/nueva/", {
         "name": "Gestión tributaria", "applications": ["padron", "registro"]})
     assert created.status_code == 200
@@ -307,7 +308,8 @@ def test_provincial_admins_create_and_revoke_in_the_admin(province, client_for):
 def test_the_schema_describes_the_service_api_its_errors_and_the_token(province):
     from tenants.api import routes
 
-    assert routes.service_account_applications() == {"padron", "registro", "sede"}
+    assert routes.service_account_applications() == {"padron", "registro", "expedientes",
+                                                     "sede"}
     api = service_client(province, province.a, HOST_A, ["sede"])
     schema = api.get("/api/schema/?format=json").json()
     assert {"/api/v1/padron/habitantes/{nia}/", "/api/v1/padron/residencia/",
@@ -355,7 +357,7 @@ def test_every_service_operation_refuses_other_entities_revoked_and_ungranted_to
     schema = client_for(province.clerk_a, HOST_A).get("/api/schema/?format=json").json()
     operations = _service_operations(schema)
     assert {application for _method, _path, application in operations} == {
-        "padron", "registro", "sede"}
+        "padron", "registro", "expedientes", "sede"}
     assert len(operations) >= 17
     of_b = service_client(province, province.b, HOST_A, ["padron", "registro", "sede"],
                           name="De Castalla")

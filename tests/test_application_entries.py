@@ -19,7 +19,7 @@ def test_application_entries_link_only_applications_with_pages():
     assert [(e.code, e.label, e.url, e.is_ready) for e in entries] == [
         ("padron", "Padrón de habitantes", "/gestion/padron/", True),
         ("contabilidad", "Contabilidad", None, False),
-        ("expedientes", "Expedientes", None, False),
+        ("expedientes", "Expedientes", "/gestion/expedientes/", True),
         ("portales", "Portal web", None, False),
         ("soporte", "Soporte e incidencias", "/gestion/soporte/", True),
     ]
@@ -44,6 +44,7 @@ def test_applications_with_pages_are_cards_that_lead_to_them(province, client_fo
     links = re.findall(r'<a class="entity-card" href="([^"]+)"><strong>([^<]+)</strong>', page)
     assert links == [("/gestion/padron/", "Padrón de habitantes"),
                      ("/gestion/registro/", "Registro de entrada y salida"),
+                     ("/gestion/expedientes/", "Expedientes"),
                      ("/gestion/sede/", "Sede electrónica"),
                      ("/gestion/soporte/", "Soporte e incidencias")]
     assert "En preparación" not in page

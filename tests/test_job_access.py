@@ -56,7 +56,8 @@ def test_every_registered_kind_names_an_application_or_none():
         "tenants.backup_entity": None, "tenants.send_communication": None,
         "padron.exportar": "padron", "padron.ine.generar": "padron",
         "padron.ine.cargar": "padron", "registro.sir.recibir": "registro",
-        "sede.acuse": "sede", "soporte.notificar": "soporte"}
+        "sede.acuse": "sede", "soporte.notificar": "soporte",
+        "expedientes.eni.remitir": "expedientes"}
 
 
 def test_a_clerk_with_only_the_padron_sees_only_padron_jobs(province, client_for, a_jobs,

@@ -19,8 +19,8 @@ from provincial.jobs import registry
 from provincial.models import AuditEvent, Job
 from tests.conftest import HOST_A, HOST_PROVINCIAL, ROOT
 
-SOURCE_DIRS = ["certificados", "codigos", "padron", "provincial", "registro", "sede", "soporte",
-               "tenants"]
+SOURCE_DIRS = ["certificados", "codigos", "expedientes", "padron", "provincial", "registro", "sede",
+               "soporte", "tenants"]
 
 # Codes built at run time from a value the scan cannot read: each is labelled by
 # enumerating its values (padrón states) or by a resolver (admin models).

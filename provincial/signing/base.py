@@ -1,8 +1,10 @@
 """What signs, and where the signing service finds it.
 
 Apps plug in here: `register_sello_provider` gives the function that returns an entity's
-sello de órgano (or None), `register_trust_provider` the roots and CRLs that validation
-trusts besides those configured in `SIGNING_TRUST_ROOTS`.
+sello de órgano (or None), `register_signer_provider` the one that returns the personal
+certificate a user signs with for an entity (the portafirmas), `register_trust_provider`
+the roots and CRLs that validation trusts besides those configured in
+`SIGNING_TRUST_ROOTS`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.module_loading import import_string
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-    from tenants.models import Entity
+    from tenants.models import Entity, User
 
 
 class SigningError(Exception):
@@ -68,8 +70,10 @@ class TrustMaterial:
 
 SelloProvider = Callable[["Entity"], SigningIdentity | None]
 TrustProvider = Callable[[], TrustMaterial]
+SignerProvider = Callable[["User", "Entity"], SigningIdentity | None]
 
 _sello_providers: list[str | SelloProvider] = []
+_signer_providers: list[str | SignerProvider] = []
 _trust_providers: list[str | TrustProvider] = []
 
 
@@ -82,6 +86,28 @@ def register_sello_provider(provider: str | SelloProvider) -> None:
     callable or its dotted path; registering the same one twice is a no-op."""
     if provider not in _sello_providers:
         _sello_providers.append(provider)
+
+
+def register_signer_provider(provider: str | SignerProvider) -> None:
+    """`provider(user, entity)` returns the certificate and key with which `user` signs
+    for `entity` on the platform (a key the platform holds for them), or None. A signer
+    on the user's own device (AutoFirma-style) does not come through here."""
+    if provider not in _signer_providers:
+        _signer_providers.append(provider)
+
+
+def unregister_signer_provider(provider: str | SignerProvider) -> None:
+    if provider in _signer_providers:
+        _signer_providers.remove(provider)
+
+
+def signer_for(user: User, entity: Entity) -> SigningIdentity | None:
+    """The personal signing identity of `user` for `entity`, or None where it has none."""
+    for provider in _signer_providers:
+        identity = _resolve(provider)(user, entity)
+        if identity is not None:
+            return identity
+    return None
 
 
 def register_trust_provider(provider: str | TrustProvider) -> None:
@@ -103,18 +129,21 @@ def unregister_trust_provider(provider: str | TrustProvider) -> None:
 
 @contextmanager
 def providers_override(*, sello: list[str | SelloProvider] | None = None,
-                       trust: list[str | TrustProvider] | None = None) -> Iterator[None]:
+                       trust: list[str | TrustProvider] | None = None,
+                       signer: list[str | SignerProvider] | None = None) -> Iterator[None]:
     """Only these providers inside the block (None leaves a kind as it is): tests that
     must not see the apps' providers (which read the database)."""
-    saved = _sello_providers[:], _trust_providers[:]
+    saved = _sello_providers[:], _trust_providers[:], _signer_providers[:]
     if sello is not None:
         _sello_providers[:] = sello
     if trust is not None:
         _trust_providers[:] = trust
+    if signer is not None:
+        _signer_providers[:] = signer
     try:
         yield
     finally:
-        _sello_providers[:], _trust_providers[:] = saved
+        _sello_providers[:], _trust_providers[:], _signer_providers[:] = saved
 
 
 def sello_for(entity: Entity) -> SigningIdentity | None:

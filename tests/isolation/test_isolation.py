@@ -41,20 +41,23 @@ def b_data(province):
     ids = [str(job.pk), str(membership.pk), str(province.b.pk), str(holder.pk), str(account.pk)]
     secrets = [secret, province.clerk_b.email]
     values = {"token": ["x" * 43], "str": ["x"]}
-    for _label, isolation_probe in app_probes():
+    base_ids = list(ids)
+    ids_by_app = {}
+    for label, isolation_probe in app_probes():
         made = isolation_probe(province, secret)
         ids += made.ids
+        ids_by_app[label] = base_ids + made.ids
         secrets += made.secrets
         for name, candidates in made.values.items():
             values[name] = [*values.get(name, []), *candidates]
     for name in ("pk", "entity_id", "int"):
         values[name] = ids
-    return {"secrets": secrets, "values": values}
+    return {"secrets": secrets, "values": values, "ids_by_app": ids_by_app}
 
 
 def test_every_app_with_objects_of_its_own_gives_them_to_the_probes():
     assert [label for label, _probe in app_probes()] == ["soporte", "certificados", "padron",
-                                                          "registro", "sede"]
+                                                          "registro", "sede", "expedientes"]
 
 
 def test_the_probe_sees_every_backoffice_and_api_route():
@@ -69,7 +72,7 @@ def test_cast_of_a_gets_nothing_of_b_through_a_host(province, client_for, b_data
     # The account pages are left out: posting to them logs the user out, and every route
     # after them would be probed anonymously. Logged in, an empty POST is a 400 or 415 (bad input,
     # no data of B: the secrets are still looked for in its body).
-    leaks = probe(client, "provincial.urls_tenant", values=b_data["values"],
+    leaks = probe(client, "provincial.urls_tenant", values=b_data["values"], ids_by_app=b_data["ids_by_app"],
                   secrets=b_data["secrets"], allowed_status=REFUSED | {200, 400, 415}, skip=["cuentas:"])
     assert leaks == []
     assert client.get("/gestion/").status_code == 200, "the probe ran logged in to the end"
@@ -82,11 +85,11 @@ def test_cast_of_a_gets_nothing_of_b_through_a_host(province, client_for, b_data
 def test_outsiders_are_refused_everywhere_on_b_host(province, client_for, b_data, who):
     user = None if who == "anonymous" else getattr(province, who)
     client = client_for(user, HOST_B)
-    leaks = probe(client, "provincial.urls_tenant", values=b_data["values"],
+    leaks = probe(client, "provincial.urls_tenant", values=b_data["values"], ids_by_app=b_data["ids_by_app"],
                   secrets=b_data["secrets"], allowed_status=REFUSED,
                   skip=PUBLIC_ON_ENTITY_HOST)
     assert leaks == []
-    account_leaks = probe(client, "provincial.urls_tenant", values=b_data["values"],
+    account_leaks = probe(client, "provincial.urls_tenant", values=b_data["values"], ids_by_app=b_data["ids_by_app"],
                           secrets=b_data["secrets"], allowed_status=REFUSED | {200},
                           only="cuentas:")
     assert account_leaks == []
@@ -94,7 +97,7 @@ def test_outsiders_are_refused_everywhere_on_b_host(province, client_for, b_data
 
 def test_provincial_host_shows_no_entity_data_to_clerks(province, client_for, b_data):
     leaks = probe(client_for(province.clerk_a, HOST_PROVINCIAL), "provincial.urls_public",
-                  values=b_data["values"], secrets=b_data["secrets"],
+                  values=b_data["values"], ids_by_app=b_data["ids_by_app"], secrets=b_data["secrets"],
                   allowed_status=REFUSED | {200}, skip={"home"})
     assert leaks == []
 
@@ -105,7 +108,7 @@ def test_the_probe_catches_a_view_that_forgets_its_scoping(province, client_for,
     # As for the cast of A: an empty POST may be refused as bad input (400/415), the
     # secrets are still looked for in the answer.
     leaks = probe(client_for(province.clerk_a, HOST_A), "tests.isolation.leaky_urls",
-                  values=b_data["values"], secrets=b_data["secrets"],
+                  values=b_data["values"], ids_by_app=b_data["ids_by_app"], secrets=b_data["secrets"],
                   allowed_status=REFUSED | {200, 400, 415})
     assert [leak.route for leak in leaks]
     assert {leak.route for leak in leaks} == {"olvido:job"}

@@ -31,7 +31,9 @@ def committed_a(province, django_db_blocker):
         with schema_context(province.a.schema_name), connection.cursor() as cursor:
             cursor.execute("TRUNCATE registro_historialintercambio, registro_intercambiorecibido, "
                            "registro_distribucion, registro_anexo, "
-                           "registro_interesado, registro_asiento, registro_contadorregistro")
+                           "registro_interesado, registro_asiento, registro_contadorregistro "
+                           # The expedientes' tables that point at asientos (empty here).
+                           "CASCADE")
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE provincial_auditevent DISABLE TRIGGER USER")
             cursor.execute("DELETE FROM provincial_auditevent WHERE object_type = "
