@@ -404,6 +404,12 @@ SELECT r.rolname, CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQ
 """
 
 
+def names_schema(ddl: str, schema: str) -> bool:
+    """Whether `ddl` names `schema` as an identifier of its own (`_plantilla.tabla`,
+    `"_plantilla"`), not inside another one (a table `expedientes_plantilla`)."""
+    return re.search(rf"(?<![\w$]){re.escape(schema)}(?![\w$])", ddl) is not None
+
+
 def capture(template: str, *, key: str = "") -> Replay:
     """Read the template's DDL from the catalog (printed with only it on the search_path)."""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -554,11 +560,8 @@ def _capture(cursor, template: str, namespace: int, user: str, key: str) -> Repl
         schema_owner=schema_owner, schema_acl=schema_acl, schema_grants=schema_grants,
         default_privileges=default_privileges,
         statements=len(tables_ddl) + len(objects_ddl) + len(tables) + len(sequences))
-    # The schema's name as an identifier of its own: `_plantilla.tabla`, `"_plantilla"`, not
-    # inside another identifier (a table `expedientes_plantilla`, a column `plantilla_id`).
-    named = re.compile(rf"(?<![\w$]){re.escape(template)}(?![\w$])")
     for text in (replay.tables_ddl, replay.objects_ddl):
-        if named.search(text):
+        if names_schema(text, template):
             raise ReplayUnsupported(f"the template's DDL names the template schema {template}")
     return replay
 

@@ -369,3 +369,15 @@ def test_a_connection_is_not_closed_inside_a_transaction(province):
         assert provisioning.schemas_made_on_connection() == 1
         assert provisioning.recycle_connection_if_due() is False
     close.assert_not_called()
+
+
+def test_only_the_schema_named_as_an_identifier_makes_the_ddl_unsupported():
+    assert template_ddl.names_schema("SET search_path TO _plantilla;", "_plantilla")
+    assert template_ddl.names_schema('SELECT * FROM "_plantilla".t;', "_plantilla")
+    assert template_ddl.names_schema("DEFAULT nextval('_plantilla.s'::regclass)", "_plantilla")
+    # A table or column whose name contains the schema's is not a reference to it.
+    assert not template_ddl.names_schema("CREATE TABLE expedientes_plantilla (id bigint);",
+                                         "_plantilla")
+    assert not template_ddl.names_schema("ALTER TABLE d ADD plantilla_id bigint;", "_plantilla")
+    assert not template_ddl.names_schema("CREATE INDEX x ON _plantilla_b (id);", "_plantilla")
+
