@@ -114,3 +114,27 @@ def test_generate_all_then_edit_a_draft(server, browser, entity):
     page.screenshot(path=str(browser_support.SHOTS / "expedientes-documentos-360.png"),
                     full_page=True)
     page.close()
+
+
+def test_text_typed_before_the_script_ran_is_previewed(server, browser, entity):
+    """The editor's script is deferred: a clerk quick enough to type before it runs (or a
+    browser restoring the form on reload) still gets the preview of what is in the box.
+    The script is held back until the text is in, so nothing heard the input event."""
+    path = (f"/gestion/expedientes/procedimientos/{entity.procedimiento_pk}/plantillas/"
+            f"{entity.plantilla_pk}/")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _login(page, server, path)
+    held = []
+    page.route("**/plantillas*.js", lambda route: held.append(route))
+    page.goto(f"{server}{path}", wait_until="commit")
+    textarea = page.locator("#id_cuerpo")
+    textarea.fill("<p>Escrito antes del guion.</p>")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the editor's script was never requested"
+    assert "Escrito antes del guion." not in page.locator("#previa").inner_text()
+    held[0].continue_()
+    page.locator("#previa").get_by_text("Escrito antes del guion.").wait_for()
+    page.close()

@@ -60,6 +60,13 @@
 
     form.addEventListener("input", later);
     form.addEventListener("change", later);
+    // Text typed before this script ran (it is deferred), or restored by the browser on
+    // reload, raised no event we heard: preview it now.
+    var edited = Array.prototype.some.call(form.querySelectorAll("textarea, input[type=text]"),
+      function (field) { return field.value !== field.defaultValue; });
+    if (edited) {
+      refresh();
+    }
   }
 
   function insertField(button) {
