@@ -80,6 +80,7 @@ TENANT_APPS = [
     "registro",  # registro de entrada y salida (asientos, justificantes, SICRES 3.0)
     "sede",  # sede electrónica: procedures, tablón, CSV verification, citizens' folder
     "expedientes",  # case files, templates, portafirmas, libro de resoluciones, ENI export
+    "notificaciones",  # electronic notifications (comparecencia en sede), apoderamientos
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
