@@ -119,6 +119,12 @@ class Asiento(models.Model):
     organismo_externo_dir3 = models.CharField(_("DIR3 del organismo externo"), max_length=21,
                                               blank=True)
     procedimiento = models.CharField(_("procedimiento"), max_length=80, blank=True)
+    # How the person who submitted it at the sede was identified (Cl@ve, certificate…) and
+    # the level of assurance (bajo, sustancial, alto); empty for other channels.
+    metodo_identificacion = models.CharField(_("método de identificación"), max_length=20,
+                                             blank=True)
+    nivel_identificacion = models.CharField(_("nivel de identificación"), max_length=12,
+                                            blank=True)
     es_factura = models.BooleanField(_("factura"), default=False)
     estado = models.CharField(_("estado"), max_length=12, choices=EstadoAsiento.choices,
                               default=EstadoAsiento.REGISTRADO)
@@ -195,6 +201,26 @@ class Asiento(models.Model):
     @property
     def is_anulado(self) -> bool:
         return self.estado == EstadoAsiento.ANULADO
+
+    # The sede's identification methods and eIDAS levels, as the registro prints them (the
+    # registro does not import the sede, which builds on it).
+    METODOS_IDENTIFICACION = {"clave": _("Cl@ve"), "certificado": _("certificado electrónico"),
+                              "desarrollo": _("método de desarrollo")}
+    NIVELES_IDENTIFICACION = {"bajo": _("bajo"), "sustancial": _("sustancial"),
+                              "alto": _("alto")}
+
+    @property
+    def identificacion_display(self) -> str:
+        """«Cl@ve, nivel sustancial», or "" when not submitted at the sede."""
+        if not self.metodo_identificacion:
+            return ""
+        metodo = self.METODOS_IDENTIFICACION.get(self.metodo_identificacion,
+                                                 self.metodo_identificacion)
+        nivel = self.NIVELES_IDENTIFICACION.get(self.nivel_identificacion,
+                                                self.nivel_identificacion)
+        return str(_("%(metodo)s, nivel de seguridad %(nivel)s") % {"metodo": metodo,
+                                                                    "nivel": nivel}
+                   if nivel else metodo)
 
     @property
     def interesado_principal(self) -> Interesado | None:

@@ -43,7 +43,8 @@ def preparar(ciudadano: Ciudadano, form: InstanciaForm, *,
         Presentacion.objects.stale().delete()
         presentacion = Presentacion.objects.create(
             key=uuid.uuid4(), documento=ciudadano.documento,
-            nombre=ciudadano.nombre_completo, procedimiento=procedimiento, datos=datos)
+            nombre=ciudadano.nombre_completo, procedimiento=procedimiento, datos=datos,
+            metodo_identificacion=ciudadano.method, nivel_identificacion=ciudadano.level)
         PresentacionAnexo.objects.bulk_create([
             PresentacionAnexo(presentacion=presentacion, nombre=a.nombre, mime=a.mime,
                               size=len(a.contenido), sha256=a.sha256, contenido=a.contenido)
@@ -99,16 +100,33 @@ def _texts(presentacion: Presentacion) -> tuple[str, str, str]:
     return asunto[:240], resumen, expone
 
 
-def presentar(presentacion: Presentacion) -> Presentacion:
+class NivelInsuficiente(services.RegistroError):
+    """The session's level of assurance is below what the procedure requires."""
+
+
+def presentar(presentacion: Presentacion, ciudadano: Ciudadano | None = None) -> Presentacion:
     """Register the submission in the libro de entrada (canal sede) and schedule the
     acknowledgement e-mail, all in one transaction: if anything fails, nothing is
     registered and the draft stays for another try. A second call with the same
-    submission (a double click) waits on the row lock and returns the same asiento."""
+    submission (a double click) waits on the row lock and returns the same asiento.
+
+    With `ciudadano` (the person confirming), the submission records their method and
+    level of identification, which must reach the procedure's nivel_minimo."""
+    from sede.identificacion import LEVEL_LABELS, meets
+
     with transaction.atomic():
         locked = Presentacion.objects.select_for_update(of=("self",)).select_related(
             "procedimiento").get(pk=presentacion.pk)
         if locked.asiento_id:
             return locked
+        if ciudadano is not None:
+            locked.metodo_identificacion = ciudadano.method
+            locked.nivel_identificacion = ciudadano.level
+        minimo = locked.procedimiento.nivel_minimo if locked.procedimiento else ""
+        if minimo and not meets(locked.nivel_identificacion, minimo):
+            raise NivelInsuficiente(_(
+                "Este procedimiento exige identificarse con nivel de seguridad %(nivel)s o "
+                "superior.") % {"nivel": LEVEL_LABELS[minimo]})
         asunto, resumen, expone = _texts(locked)
         anexos = [services.AnexoData(nombre=a.nombre, contenido=bytes(a.contenido),
                                      mime=a.mime) for a in locked.anexos.all()]
@@ -117,11 +135,14 @@ def presentar(presentacion: Presentacion) -> Presentacion:
             interesados=_interesados(locked), anexos=anexos, expone=expone,
             solicita=locked.datos["solicita"],
             procedimiento=locked.procedimiento.code if locked.procedimiento else "",
+            metodo_identificacion=locked.metodo_identificacion,
+            nivel_identificacion=locked.nivel_identificacion,
             idempotency_key=f"sede:{locked.key}")
         locked.asiento_id = asiento.pk
         locked.numero_registro = asiento.numero_registro
         locked.registered_at = timezone.now()
-        locked.save(update_fields=["asiento_id", "numero_registro", "registered_at"])
+        locked.save(update_fields=["asiento_id", "numero_registro", "registered_at",
+                                   "metodo_identificacion", "nivel_identificacion"])
         # What other apps do with a registered submission (e.g. open its expediente).
         hooks.presentacion_registrada(locked, asiento)
         # The bytes are in the registro now.

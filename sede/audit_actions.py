@@ -17,6 +17,7 @@ labels.register({
     "sede.edicto.withdraw": _("Retirada de un edicto"),
     "sede.edicto.delete": _("Borrado de un edicto"),
     "sede.ciudadano.identificacion": _("Identificación de una persona en la sede"),
+    "sede.ciudadano.identificacion_rechazada": _("Identificación rechazada en la sede"),
     "sede.carpeta.consulta": _("Consulta de la carpeta ciudadana"),
     "sede.justificante.descarga": _("Descarga de un justificante de la sede"),
     "sede.volante.descarga": _("Descarga de un volante de empadronamiento"),

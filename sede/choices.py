@@ -18,3 +18,11 @@ class TipoFormulario(models.TextChoices):
 
     INSTANCIA_GENERAL = "instancia_general", _("Instancia general")
     ESPECIFICO = "especifico", _("Formulario específico")
+
+
+class NivelIdentificacion(models.TextChoices):
+    """Level of assurance of an identification (eIDAS / Cl@ve: low, substantial, high)."""
+
+    BAJO = "bajo", _("Bajo")
+    SUSTANCIAL = "sustancial", _("Sustancial")
+    ALTO = "alto", _("Alto")

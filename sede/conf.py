@@ -12,6 +12,7 @@ helpers of `provincial.env`.
 | SEDE_ATTACHMENTS_MAX | SEDE_ATTACHMENTS_MAX | 5 files |
 | SEDE_VERIFY_RATE | SEDE_VERIFY_RATE | 20 look-ups per minute and IP |
 | SEDE_SUBMIT_RATE | SEDE_SUBMIT_RATE | 20 submissions (filled or confirmed) per 10 minutes and IP |
+| SEDE_CLAVE_* | SEDE_CLAVE_* | Cl@ve (sede.clave): see docs/configuration.md, "Cl@ve" |
 """
 
 from __future__ import annotations
@@ -73,3 +74,58 @@ def submit_rate() -> int:
     """Submissions (a filled form kept as a draft with its attachments, or a confirmation)
     per IP in SUBMIT_WINDOW_SECONDS: each draft may hold several MB."""
     return _get("SEDE_SUBMIT_RATE", env_int("SEDE_SUBMIT_RATE", 20))
+
+
+# --- Cl@ve (sede.clave) -------------------------------------------------------------------
+
+CLAVE_METHOD = "clave"
+CLAVE_LEVELS = ("bajo", "sustancial", "alto")
+
+
+def clave_idp_metadata() -> str:
+    """Path of the IdP's SAML metadata (Cl@ve's, downloaded and checked out of band)."""
+    return _get("SEDE_CLAVE_IDP_METADATA", env_str("SEDE_CLAVE_IDP_METADATA", "") or "")
+
+
+def clave_idp_entity_id() -> str:
+    """The IdP to send requests to, when the metadata holds more than one."""
+    return _get("SEDE_CLAVE_IDP_ENTITY_ID", env_str("SEDE_CLAVE_IDP_ENTITY_ID", "") or "")
+
+
+def clave_sp_key() -> str:
+    """Path of the SP's private key (PEM): signs the AuthnRequests, decrypts assertions."""
+    return _get("SEDE_CLAVE_SP_KEY", env_str("SEDE_CLAVE_SP_KEY", "") or "")
+
+
+def clave_sp_cert() -> str:
+    """Path of the SP's certificate (PEM), published in the SP metadata."""
+    return _get("SEDE_CLAVE_SP_CERT", env_str("SEDE_CLAVE_SP_CERT", "") or "")
+
+
+def clave_xmlsec_binary() -> str:
+    """The xmlsec1 program pysaml2 runs to sign and verify."""
+    import shutil
+
+    return _get("SEDE_CLAVE_XMLSEC_BINARY",
+                env_str("SEDE_CLAVE_XMLSEC_BINARY", "") or shutil.which("xmlsec1") or "")
+
+
+def clave_level() -> str:
+    """The least level of assurance asked of Cl@ve (a procedure may ask more)."""
+    return _get("SEDE_CLAVE_LEVEL", env_str("SEDE_CLAVE_LEVEL", "bajo") or "bajo")
+
+
+def clave_clock_skew() -> int:
+    """Seconds of clock difference with the IdP tolerated in the time conditions."""
+    return _get("SEDE_CLAVE_CLOCK_SKEW", env_int("SEDE_CLAVE_CLOCK_SKEW", 60))
+
+
+def clave_provider_name() -> str:
+    """ProviderName of the AuthnRequests (empty: the entity's name)."""
+    return _get("SEDE_CLAVE_PROVIDER_NAME", env_str("SEDE_CLAVE_PROVIDER_NAME", "") or "")
+
+
+def clave_entity_id_template() -> str:
+    """The SP's entityID; `{base}` is the entity's sede address (scheme and host)."""
+    return _get("SEDE_CLAVE_SP_ENTITY_ID", env_str(
+        "SEDE_CLAVE_SP_ENTITY_ID", "") or "{base}/sede/identificarse/clave/metadata/")

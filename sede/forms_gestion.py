@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from provincial import uploads
 from sede import conf
-from sede.choices import TipoFormulario
+from sede.choices import NivelIdentificacion, TipoFormulario
 from sede.models import Edicto, Procedimiento
 
 CAMPO_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -58,7 +58,8 @@ class ProcedimientoForm(forms.ModelForm):
     class Meta:
         model = Procedimiento
         fields = ["code", "name", "description", "requisitos", "plazo_resolucion",
-                  "sentido_silencio", "tasa", "organo", "tipo_formulario", "is_active"]
+                  "sentido_silencio", "tasa", "organo", "tipo_formulario", "nivel_minimo",
+                  "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}),
                    "requisitos": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"code": gettext_lazy("Letras, números y guiones; forma la dirección "
@@ -69,6 +70,8 @@ class ProcedimientoForm(forms.ModelForm):
     def __init__(self, *args, code_locked: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields([*self.Meta.fields[:-1], "campos_text", "is_active"])
+        # A form posted without it (an older page, an API client) keeps the level.
+        self.fields["nivel_minimo"].required = False
         if self.instance.pk:
             self.fields["campos_text"].initial = campos_to_text(self.instance.campos)
         if code_locked:
@@ -83,6 +86,10 @@ class ProcedimientoForm(forms.ModelForm):
             raise ValidationError(_("El código solo admite letras sin tilde, números, "
                                     "guiones y guiones bajos."))
         return code
+
+    def clean_nivel_minimo(self) -> str:
+        return (self.cleaned_data.get("nivel_minimo") or self.instance.nivel_minimo
+                or NivelIdentificacion.BAJO)
 
     def clean_campos_text(self) -> list[dict]:
         campos, seen = [], set()

@@ -47,6 +47,14 @@ class Ciudadano:
     def nombre_completo(self) -> str:
         return " ".join(p for p in (self.nombre, self.apellido1, self.apellido2) if p)
 
+    @property
+    def method_label(self) -> str:
+        return method_label(self.method)
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS.get(self.level, self.level))
+
 
 class IdentificationError(Exception):
     """The method could not identify the person; the message (Spanish) is shown."""
@@ -151,25 +159,50 @@ class DevelopmentBackend(IdentificationBackend):
                          method=self.code, level=self.level)
 
 
+@register
 class ClaveBackend(IdentificationBackend):
-    """Cl@ve (the State's identity broker, SAML 2.0 with eIDAS extensions): not yet
-    offered, so it is not registered. To add it: a SAML SP (pysaml2) whose `identify`
-    reads the assertion posted back to an ACS view and maps `PersonIdentifier` to
-    documento and `FirstName` + `FamilyName` to nombre, with the level from the
-    `AuthnContextClassRef` (Cl@ve PIN: sustancial; certificate: alto); then
-    `register(ClaveBackend)` and add "clave" to SEDE_IDENTIFICATION_METHODS."""
+    """Cl@ve, the State's identity broker (SAML 2.0, eIDAS profile): the citizen goes to
+    Cl@ve from /sede/identificarse/clave/ and comes back, with a signed assertion, to the
+    ACS view, which calls `identify`. The level is the one Cl@ve asserts (Cl@ve PIN,
+    permanente, certificate…), at least the one requested (sede.clave)."""
 
-    code = "clave"
+    code = conf.CLAVE_METHOD
     label = gettext_lazy("Cl@ve")
-    level = "sustancial"
+    description = gettext_lazy("Cl@ve PIN, Cl@ve permanente, certificado o DNIe, a través "
+                                "del sistema Cl@ve de la Administración General del Estado.")
+    level = "alto"  # the highest it can assert; each session records the one asserted
 
     def identify(self, request: HttpRequest) -> Ciudadano | None:
-        raise NotImplementedError("Cl@ve is not available yet")
+        from sede.clave import sp
+
+        result = sp.consume(request)
+        request.clave_next = result.next_url
+        return result.ciudadano
+
+
+LEVELS = conf.CLAVE_LEVELS
+LEVEL_LABELS = {"bajo": gettext_lazy("bajo"), "sustancial": gettext_lazy("sustancial"),
+                "alto": gettext_lazy("alto")}
+
+
+def meets(level: str, minimum: str) -> bool:
+    """Whether a session of `level` may do what requires `minimum` (bajo < sustancial <
+    alto); an unknown level meets nothing but bajo."""
+    if (minimum or LEVELS[0]) == LEVELS[0]:
+        return True
+    rank = {name: i for i, name in enumerate(LEVELS)}
+    return rank.get(level, -1) >= rank.get(minimum, len(LEVELS))
+
+
+def method_label(code: str) -> str:
+    """The name of a method for people (a submission keeps the code)."""
+    backend = _registry.get(code)
+    return str(backend.label) if backend else code
 
 
 def check_configuration() -> None:
-    """Refuse to start with an unknown method, or with the development method in
-    production."""
+    """Refuse to start with an unknown method, with the development method in
+    production, or with Cl@ve without its settings (SEDE_CLAVE_*)."""
     methods = conf.identification_methods()
     unknown = [m for m in methods if m not in _registry]
     if unknown:
@@ -177,6 +210,10 @@ def check_configuration() -> None:
     if settings.PRODUCTION and conf.DEVELOPMENT_METHOD in methods:
         raise ImproperlyConfigured("SEDE_IDENTIFICATION_METHODS: the development method "
                                    "cannot be enabled when PRODUCTION is set")
+    if conf.CLAVE_METHOD in methods:
+        from sede.clave import config as clave_config
+
+        clave_config.check()
 
 
 def enabled_backends() -> list[IdentificationBackend]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sede.choices import SentidoSilencio, TipoFormulario
+from sede.choices import NivelIdentificacion, SentidoSilencio, TipoFormulario
 
 
 class Procedimiento(models.Model):
@@ -33,6 +33,12 @@ class Procedimiento(models.Model):
     # Extra questions of a specific form: [{"name": "matricula", "label": "Matrícula",
     # "required": true}], asked besides expone/solicita and recorded in the asiento.
     campos = models.JSONField(_("campos del formulario específico"), default=list, blank=True)
+    nivel_minimo = models.CharField(
+        _("nivel mínimo de identificación"), max_length=12,
+        choices=NivelIdentificacion.choices, default=NivelIdentificacion.BAJO,
+        help_text=_("Nivel de seguridad con que debe identificarse quien lo solicita "
+                    "(bajo: cualquier sistema; sustancial: Cl@ve permanente o superior; "
+                    "alto: certificado electrónico, DNIe o Cl@ve de nivel alto)."))
     is_active = models.BooleanField(_("activo"), default=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
@@ -159,6 +165,11 @@ class Presentacion(models.Model):
                                       null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     datos = models.JSONField(_("datos del formulario"), default=dict)
+    # How the person who submits was identified, and with which level of assurance.
+    metodo_identificacion = models.CharField(_("método de identificación"), max_length=20,
+                                             blank=True)
+    nivel_identificacion = models.CharField(_("nivel de identificación"), max_length=12,
+                                            choices=NivelIdentificacion.choices, blank=True)
     # The asiento lives in the registro app: kept by id and number (no FK) so the sede
     # does not depend on the registro's migrations.
     asiento_id = models.BigIntegerField(_("asiento"), null=True, blank=True)
@@ -175,6 +186,12 @@ class Presentacion(models.Model):
 
     def __str__(self) -> str:
         return self.numero_registro or str(self.key)
+
+    @property
+    def metodo_identificacion_label(self) -> str:
+        from sede.identificacion import method_label
+
+        return method_label(self.metodo_identificacion) if self.metodo_identificacion else ""
 
 
 class PresentacionAnexo(models.Model):

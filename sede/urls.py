@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sede import views, views_ciudadano, views_firma
+from sede.clave import views as views_clave
 
 app_name = "sede"
 urlpatterns = [
@@ -19,6 +20,10 @@ urlpatterns = [
     path("verificar/documento/", views.verificar_descarga, name="verificar_descarga"),
     path("validar-firma/", views_firma.validar_firma, name="validar_firma"),
     path("identificarse/", views_ciudadano.identificacion_view, name="identificacion"),
+    # Cl@ve before the generic method route: it leaves for another site and comes back.
+    path("identificarse/clave/", views_clave.start, name="clave"),
+    path("identificarse/clave/acs/", views_clave.acs, name="clave_acs"),
+    path("identificarse/clave/metadata/", views_clave.metadata, name="clave_metadata"),
     path("identificarse/<slug:method>/", views_ciudadano.identificar, name="identificar"),
     path("salir/", views_ciudadano.salir, name="salir"),
     path("instancia-general/", views_ciudadano.instancia, name="instancia"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from registro import services as registro
 from sede import access, actions, conf, identificacion
 from sede.forms import DevelopmentIdentificationForm, InstanciaForm
 from sede.identificacion import IdentificationError, ciudadano_required
+from sede.models import Presentacion, Procedimiento
 from sede.views import _document_response, page
 
 logger = logging.getLogger(__name__)
@@ -46,9 +48,15 @@ def _next_url(request: HttpRequest) -> str:
 def identificacion_view(request: HttpRequest) -> HttpResponse:
     backends = identificacion.enabled_backends()
     forms = {b.code: DevelopmentIdentificationForm() for b in backends if b.interactive}
+    next_url = _next_url(request)
+    ciudadano = identificacion.current(request)
+    nivel = required_level(next_url)
     return page(request, "sede/identificacion.html", {
         "backends": [(b, forms.get(b.code)) for b in backends],
-        "next": _next_url(request), "ciudadano": identificacion.current(request)})
+        "next": next_url, "ciudadano": ciudadano,
+        "nivel_exigido": identificacion.LEVEL_LABELS[nivel]
+        if nivel != identificacion.LEVELS[0] else "",
+        "suficiente": ciudadano is not None and identificacion.meets(ciudadano.level, nivel)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,15 +76,62 @@ def identificar(request: HttpRequest, method: str) -> HttpResponse:
     if ciudadano is None:
         error = error or _("No se ha recibido ningún certificado. Compruebe que está "
                            "instalado en su navegador y elíjalo cuando se le pida.")
-        backends = identificacion.enabled_backends()
-        form = DevelopmentIdentificationForm(request.POST) if backend.interactive else None
-        return page(request, "sede/identificacion.html", {
-            "backends": [(b, form if b.code == method else
-                          (DevelopmentIdentificationForm() if b.interactive else None))
-                         for b in backends],
-            "next": _next_url(request), "error": error, "failed_method": method}, status=403)
+        return refused(request, backend, error)
     identificacion.start_session(request, ciudadano)
     return redirect(_next_url(request))
+
+
+def refused(request: HttpRequest, backend: identificacion.IdentificationBackend, error: str,
+            *, next_url: str | None = None) -> HttpResponse:
+    """The identification page again, with why `backend` could not identify (403)."""
+    backends = identificacion.enabled_backends()
+    form = DevelopmentIdentificationForm(request.POST) if backend.interactive else None
+    return page(request, "sede/identificacion.html", {
+        "backends": [(b, form if b.code == backend.code else
+                      (DevelopmentIdentificationForm() if b.interactive else None))
+                     for b in backends],
+        "next": next_url or _next_url(request), "error": error,
+        "failed_method": backend.code}, status=403)
+
+
+# --- level of assurance -----------------------------------------------------------------
+
+
+def required_level(url: str) -> str:
+    """The level the page at `url` (a procedure, its form or a draft to confirm) needs:
+    the procedure's nivel_minimo; bajo for everything else."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return identificacion.LEVELS[0]
+    procedimiento = None
+    if match.view_name in ("sede:procedimiento", "sede:procedimiento_solicitar"):
+        procedimiento = Procedimiento.objects.filter(code=match.kwargs.get("code")).first()
+    elif match.view_name == "sede:confirmar":
+        draft = Presentacion.objects.select_related("procedimiento").filter(
+            key=match.kwargs.get("key")).first()
+        procedimiento = draft.procedimiento if draft else None
+    return procedimiento.nivel_minimo if procedimiento else identificacion.LEVELS[0]
+
+
+def _below_level(request: HttpRequest, procedimiento: Procedimiento | None) -> HttpResponse | None:
+    """Back to identification, with why, when the session's level is below what the
+    procedure requires; None when it is enough."""
+    if procedimiento is None or identificacion.meets(request.ciudadano.level,
+                                                     procedimiento.nivel_minimo):
+        return None
+    labels = identificacion.LEVEL_LABELS
+    messages.warning(request, _(
+        "El procedimiento «%(procedimiento)s» exige identificarse con un nivel de seguridad "
+        "%(exigido)s o superior, y usted se ha identificado con nivel %(nivel)s. Vuelva a "
+        "identificarse con un sistema que alcance ese nivel (por ejemplo, certificado "
+        "electrónico, DNIe o Cl@ve permanente).") % {
+        "procedimiento": procedimiento.name, "exigido": labels[procedimiento.nivel_minimo],
+        "nivel": labels.get(request.ciudadano.level, request.ciudadano.level)})
+    return redirect(f"{reverse('sede:identificacion')}?"
+                    f"{urlencode({'next': request.get_full_path()})}")
 
 
 @require_POST
@@ -104,6 +159,8 @@ def _too_many_submissions(request: HttpRequest) -> HttpResponse:
 @ciudadano_required
 def instancia(request: HttpRequest, code: str | None = None) -> HttpResponse:
     procedimiento = access.get_procedimiento(code) if code else None
+    if (below := _below_level(request, procedimiento)) is not None:
+        return below
     if request.method == "POST" and _submissions_limited(request):
         return _too_many_submissions(request)
     if request.method == "POST":
@@ -124,12 +181,14 @@ def confirmar(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     presentacion = actions.get_presentacion(request.ciudadano, key)
     if presentacion.asiento_id:
         return redirect("sede:presentacion", pk=presentacion.asiento_id)
+    if (below := _below_level(request, presentacion.procedimiento)) is not None:
+        return below
     error, status = "", 200
     if request.method == "POST" and _submissions_limited(request):
         return _too_many_submissions(request)
     if request.method == "POST":
         try:
-            presentacion = actions.presentar(presentacion)
+            presentacion = actions.presentar(presentacion, request.ciudadano)
         except registro.RegistroError as exc:
             # What the citizen sent, not the service, is refused (the form already asked
             # the registro's rules, so only a draft older than them gets here).
@@ -182,6 +241,7 @@ def presentacion(request: HttpRequest, pk: int) -> HttpResponse:
     asiento = access.get_asiento_for(request.ciudadano, pk)
     return page(request, "sede/presentacion.html", {
         "asiento": asiento, "ciudadano": request.ciudadano,
+        "presentacion": Presentacion.objects.filter(asiento_id=asiento.pk).first(),
         "interesados": list(asiento.interesados.all()), "anexos": list(asiento.anexos.all())})
 
 

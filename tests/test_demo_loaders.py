@@ -13,7 +13,9 @@ def test_each_service_app_registers_its_demo_loader_in_order():
     assert [(loader.name, loader.load, loader.order) for loader in demo_loaders.all_loaders()] == [
         ("padron", "padron.demo.load_demo", 10), ("registro", "registro.demo.load_demo", 20),
         ("sede", "sede.demo.load_demo", 30), ("certificados", "certificados.demo.load_demo", 40),
-        ("expedientes", "expedientes.demo.load_demo", 45), ("soporte", "soporte.demo.load_demo", 80)]
+        ("expedientes", "expedientes.demo.load_demo", 45),
+        ("notificaciones", "notificaciones.demo.load_demo", 50),
+        ("soporte", "soporte.demo.load_demo", 80)]
 
 
 def test_run_all_calls_every_loader_in_order_with_the_entities_and_say(monkeypatch):

@@ -19,8 +19,8 @@ from provincial.jobs import registry
 from provincial.models import AuditEvent, Job
 from tests.conftest import HOST_A, HOST_PROVINCIAL, ROOT
 
-SOURCE_DIRS = ["certificados", "codigos", "expedientes", "padron", "provincial", "registro", "sede",
-               "soporte", "tenants"]
+SOURCE_DIRS = ["certificados", "codigos", "expedientes", "notificaciones", "padron", "provincial",
+               "registro", "sede", "soporte", "tenants"]
 
 # Codes built at run time from a value the scan cannot read: each is labelled by
 # enumerating its values (padrón states) or by a resolver (admin models).
@@ -28,6 +28,8 @@ DYNAMIC = {
     "padron/ine/intercambio.py": "f'padron.ine.fichero.{state}'",
     "padron/ine/retornos.py": "f'padron.ine.incidencia.{state}'",
     "provincial/admin_audit.py": "f'admin.{obj._meta.model_name}.{verb}'",
+    # One helper records every change of state; its callers pass the code.
+    "notificaciones/actions.py": "accion",
 }
 
 
@@ -94,7 +96,10 @@ def test_every_audit_action_recorded_in_the_code_has_a_spanish_label():
     codes |= {"padron.ine.fichero.enviado", "padron.ine.fichero.aceptado",
               "padron.ine.fichero.rechazado", "padron.ine.incidencia.aceptada",
               "padron.ine.incidencia.rechazada", "admin.entity.add", "admin.membership.change",
-              "admin.codigo.delete"}
+              "admin.codigo.delete", "notificaciones.notificacion.acceso",
+              "notificaciones.notificacion.rechazo", "notificaciones.notificacion.rechazo_plazo",
+              "notificaciones.notificacion.expiracion", "notificaciones.notificacion.entrega_papel",
+              "notificaciones.notificacion.anulacion"}
     undeclared = sorted(code for code in codes if not labels.is_declared(code))
     assert undeclared == []
     assert [(code, labels.label(code)) for code in sorted(codes)

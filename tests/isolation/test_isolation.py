@@ -57,7 +57,8 @@ def b_data(province):
 
 def test_every_app_with_objects_of_its_own_gives_them_to_the_probes():
     assert [label for label, _probe in app_probes()] == ["soporte", "certificados", "padron",
-                                                          "registro", "sede", "expedientes"]
+                                                          "registro", "sede", "expedientes",
+                                                          "notificaciones"]
 
 
 def test_the_probe_sees_every_backoffice_and_api_route():

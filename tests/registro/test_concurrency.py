@@ -32,7 +32,8 @@ def committed_a(province, django_db_blocker):
             cursor.execute("TRUNCATE registro_historialintercambio, registro_intercambiorecibido, "
                            "registro_distribucion, registro_anexo, "
                            "registro_interesado, registro_asiento, registro_contadorregistro "
-                           # The expedientes' tables that point at asientos (empty here).
+                           # The expedientes' and notificaciones' tables that point at
+                           # asientos (empty here).
                            "CASCADE")
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE provincial_auditevent DISABLE TRIGGER USER")

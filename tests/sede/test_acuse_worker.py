@@ -20,7 +20,7 @@ from sede.tasks import ACUSE_JOB
 from tests.conftest import wait_for
 from tests.sede.conftest import citizen
 
-PREFIXES = ("registro_", "sede_", "documentos_", "expedientes_")
+PREFIXES = ("registro_", "sede_", "documentos_", "expedientes_", "notificaciones_")
 
 
 def _row_counts(schema: str) -> dict[str, int]:
