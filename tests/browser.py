@@ -26,10 +26,12 @@ SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("SAVE_SCREENSHOTS")
 
 
 @contextmanager
-def web_server(django_db_blocker, *, host: str, ready_path: str = "/cuentas/entrar/"
-               ) -> Iterator[int]:
+def web_server(django_db_blocker, *, host: str, ready_path: str = "/cuentas/entrar/",
+               extra_env: dict[str, str] | None = None) -> Iterator[int]:
     """`manage.py runserver` on the test database and the tests' Redis, in another process
-    (like a real web replica); yields its port once `ready_path` on `host` answers."""
+    (like a real web replica); yields its port once `ready_path` on `host` answers.
+    `extra_env`: more environment variables for that process (settings read from the
+    environment, such as the sede's SEDE_CLAVE_*)."""
     from django.conf import settings
 
     # One port for every browser-test server (one at a time), known before the session's
@@ -40,7 +42,7 @@ def web_server(django_db_blocker, *, host: str, ready_path: str = "/cuentas/entr
         # As `./dev run`: links printed in documents carry the server's port.
         env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(),
                "REDIS_URL": settings.REDIS_URL, "PUBLIC_URL_SCHEME": "http",
-               "PUBLIC_URL_PORT": str(port)}
+               "PUBLIC_URL_PORT": str(port), **(extra_env or {})}
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

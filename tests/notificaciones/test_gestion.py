@@ -118,7 +118,7 @@ def test_the_detail_shows_the_evidence_with_seconds_and_the_acuse(clerk, provinc
         sha = n.remesa.contenido_sha256
     page = clerk.get(f"{BASE}{n.pk}/").content.decode()
     for text in (n.referencia, "Ana Ruiz", numero, sha, "resolucion.pdf", expected_time,
-                 "Acceso al contenido (comparecencia)", "clave", "sustancial", "192.0.2.10",
+                 "Acceso al contenido (comparecencia)", "Cl@ve · nivel sustancial", "192.0.2.10",
                  csv, "Ha elegido la notificación electrónica (art. 14.1)"):
         assert text in page, text
     # Practised: no actions offered.
