@@ -16,6 +16,7 @@ CertificadosConfig.ready():
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections import OrderedDict
 
@@ -64,7 +65,10 @@ def forget() -> None:
 
 def sello_for(entity) -> SigningIdentity | None:
     """The sello de órgano that signs what `entity` issues, or None where it has none."""
-    now = timezone.now()
+    # Valid at the moment the key signs, which is the machine's clock (pyHanko's signing
+    # time), even where the application's clock is moved (notificaciones.demo replays past
+    # events through timezone.now).
+    now = datetime.datetime.now(datetime.UTC)
     row = (Certificado.objects.filter(entity_id=entity.pk, kind=Tipo.SELLO, state=Estado.EMITIDO,
                                       key_custody=Custodia.PLATAFORMA, not_before__lte=now,
                                       not_after__gt=now)

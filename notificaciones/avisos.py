@@ -155,6 +155,14 @@ def enviar(aviso: Aviso, *, ultimo_intento: bool = True, job=None) -> bool:
     if aviso.estado != EstadoAviso.PENDIENTE:
         return False
     notificacion = aviso.notificacion
+    if not notificacion.is_pendiente:
+        # Accessed, rejected or annulled before the aviso went out (a worker that was down,
+        # a queue behind): telling the citizen it awaits them would be false.
+        with transaction.atomic():
+            _marcar(aviso, ok=False, error=_(
+                "No se ha enviado: cuando iba a enviarse, la notificación ya no estaba "
+                "pendiente (%(estado)s).") % {"estado": notificacion.get_estado_display()})
+        return False
     key = f"{AVISO_JOB}:{entity.schema_name}:{aviso.pk}"
 
     def send() -> None:

@@ -55,10 +55,12 @@ def _actor(request: HttpRequest) -> actions.Actor:
 def _ordered(queryset):
     """Pending first, the nearest deadline first; then the past ones, the latest first."""
     pendientes = EstadoNotificacion.pendientes()
+    # The deadline orders only the pending group (the past ones keep theirs, now moot).
     return queryset.annotate(
         grupo=Case(When(estado__in=pendientes, then=Value(0)), default=Value(1),
                    output_field=IntegerField()),
-    ).order_by("grupo", F("vence_at").asc(nulls_last=True),
+        plazo=Case(When(estado__in=pendientes, then=F("vence_at")), default=None),
+    ).order_by("grupo", F("plazo").asc(nulls_last=True),
                F("practicada_at").desc(nulls_last=True), "-created_at", "-pk")
 
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from provincial.documents.models import IssuedDocument
+from registro.choices import Libro
 from registro.models import Asiento
 from sede.identificacion import Ciudadano
 from sede.models import Edicto, Procedimiento
@@ -25,9 +26,12 @@ def sede_enabled(request: HttpRequest) -> bool:
 
 
 def asientos_of(ciudadano: Ciudadano) -> QuerySet[Asiento]:
-    """Asientos where the citizen is interesado or representative."""
-    ids = Asiento.objects.filter(interesados__documento=ciudadano.documento) \
-        .values("pk")
+    """Entries (libro de entrada) where the citizen is interesado or representative: what
+    they submitted. A salida addressed to them is not theirs to download here: a
+    notification's salida carries the notified document, which the citizen reaches only
+    by appearing (notificaciones), never around it."""
+    ids = Asiento.objects.filter(libro=Libro.ENTRADA,
+                                 interesados__documento=ciudadano.documento).values("pk")
     return Asiento.objects.filter(pk__in=ids).prefetch_related("interesados")
 
 

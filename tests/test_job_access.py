@@ -57,7 +57,7 @@ def test_every_registered_kind_names_an_application_or_none():
         "padron.exportar": "padron", "padron.ine.generar": "padron",
         "padron.ine.cargar": "padron", "registro.sir.recibir": "registro",
         "sede.acuse": "sede", "soporte.notificar": "soporte",
-        "expedientes.eni.remitir": "expedientes"}
+        "expedientes.eni.remitir": "expedientes", "notificaciones.aviso": "expedientes"}
 
 
 def test_a_clerk_with_only_the_padron_sees_only_padron_jobs(province, client_for, a_jobs,

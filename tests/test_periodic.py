@@ -26,6 +26,8 @@ EXPECTED = {
         "certificados.tasks.revisar_caducidades", crontab(hour=7, minute=0), None),
     "Publicar las CRL de la autoridad de certificación local": (
         "certificados.tasks.publicar_crls", crontab(hour=0, minute=20), None),
+    "Rechazar por plazo las notificaciones no accedidas": (
+        "notificaciones.tasks.vencer_notificaciones", 60, None),
 }
 
 

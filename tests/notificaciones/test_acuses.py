@@ -43,7 +43,7 @@ def test_each_state_change_issues_an_acuse_with_the_facts(resolucion, province):
                  "resolucion.pdf", n.asiento_salida.numero_registro,
                  "25/03/2027 10:00:00", "2027-03-25 09:00:00 UTC",
                  "27/03/2027 10:00:07", "2027-03-27 09:00:07 UTC", "Cl@ve — nivel sustancial",
-                 "192.0.2.10", acceso.acuse.csv):
+                 "192.0.2.10", acceso.acuse.csv, "Licencia de obra menor (OBRA-MENOR)"):
         assert fact in text, fact
     # The hash may be broken across lines in the PDF.
     assert resolucion.sha256 in "".join(text.split())

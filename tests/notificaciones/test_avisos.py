@@ -115,3 +115,20 @@ def test_resend_only_while_pending(resolucion, province):
     acceder(n, actor())
     with pytest.raises(NotificacionError, match="pendientes"):
         reenviar_aviso(n, acting_user=province.clerk_a)
+
+
+def test_an_aviso_still_queued_when_the_notification_was_accessed_is_not_sent(resolucion):
+    """A queue behind (a worker down for a while): by the time the aviso's job runs the
+    citizen has already appeared; telling them it awaits them would be false."""
+    [n] = notificar(resolucion, concepto=CONCEPTO)
+    acceder(n, actor())
+    job = next(j for j in _jobs_for(n)
+               if j.payload["aviso"] == n.avisos.get(canal=CanalAviso.EMAIL).pk)
+    mail.outbox.clear()
+    assert jobs.run(job.pk) == "succeeded"
+    assert mail.outbox == []
+    aviso = n.avisos.get(canal=CanalAviso.EMAIL)
+    assert aviso.estado == EstadoAviso.FALLIDO
+    assert "ya no estaba pendiente (Accedida (notificada))" in aviso.error
+    n.refresh_from_db()
+    assert n.estado == EstadoNotificacion.ACCEDIDA

@@ -296,3 +296,18 @@ def test_the_minimum_level_defaults_to_sustancial_in_production(settings):
     assert not access.nivel_suficiente("bajo")
     assert access.nivel_suficiente("alto")
     assert not access.nivel_suficiente("")
+
+
+def test_the_notifications_salida_does_not_open_the_content_around_the_comparecencia(pendiente):
+    """The salida registered for a notification carries the notified document as its
+    anexo and the citizen as its interesado: the carpeta's submissions must not list it,
+    or the content could be downloaded without appearing."""
+    client = citizen(**LUCIA)
+    salida = pendiente.asiento_salida
+    carpeta = client.get("/sede/carpeta/").content.decode()
+    assert salida.numero_registro not in carpeta
+    assert client.get(f"/sede/carpeta/presentaciones/{salida.pk}/").status_code == 404
+    assert client.get(f"/sede/carpeta/presentaciones/{salida.pk}/justificante/").status_code \
+        == 404
+    pendiente.refresh_from_db()
+    assert pendiente.estado == EstadoNotificacion.PUESTA_DISPOSICION

@@ -66,3 +66,25 @@ def test_an_entity_without_signed_documents_gets_nothing(province, expediente):
     with schema_context(province.a.schema_name):
         assert demo.populate(province.clerk_a) == 0
         assert not Remesa.objects.exists()
+
+
+def test_the_demo_acuses_of_past_events_are_sealed(province, resolucion):
+    """The demo replays past events through the application's clock; the sello signs at
+    the machine's, so the acuses of those past events are sealed (the sello, issued a
+    moment ago, was not valid twelve days back)."""
+    from certificados import actions as certificados
+    from certificados import sellos
+
+    sellos.forget()
+    with schema_context("public"):
+        certificados.issue_local_sello(province.a, operator=province.provincial_admin)
+    try:
+        demo_loaders.get("notificaciones")({"agost": province.a}, lambda line: None)
+        with schema_context(province.a.schema_name):
+            rechazo = Evento.objects.get(tipo=TipoEvento.RECHAZO_PLAZO)
+            assert rechazo.at < timezone.now() - datetime.timedelta(days=1)
+            acuses = [e.acuse for e in Evento.objects.exclude(acuse=None)]
+            assert len(acuses) >= 6
+            assert [a.is_sealed for a in acuses] == [True] * len(acuses)
+    finally:
+        sellos.forget()

@@ -210,6 +210,8 @@ def test_recording_a_paper_delivery_validates_and_practises_it(clerk, province, 
         "resultado": "entregada", "at": at.strftime("%Y-%m-%dT%H:%M:%S"),
         "receptor_nombre": "Pedro Sanz", "receptor_documento": OTHER_DNI}, follow=True)
     assert "Resultado de la entrega registrado." in response.content.decode()
+    # The evidence names how, in words (the row keeps the code "papel").
+    assert "entrega en papel por el notificador" in response.content.decode()
     with _in_a(province):
         p.refresh_from_db()
         assert p.estado == EstadoNotificacion.ENTREGADA_PAPEL
