@@ -18,7 +18,14 @@ class ExpedientesConfig(AppConfig):
         url_includes.register(url_includes.BACKOFFICE, "expedientes/", "expedientes.urls")
         # Each part registers what it adds (API routes, document kinds, job kinds, demo,
         # periodic tasks, audit labels) from its own module.
-        from expedientes import setup_catalogo, setup_eni, setup_portafirmas, setup_tramitacion
+        from expedientes import (
+            setup_catalogo,
+            setup_csv,
+            setup_eni,
+            setup_portafirmas,
+            setup_tramitacion,
+        )
 
-        for part in (setup_catalogo, setup_tramitacion, setup_portafirmas, setup_eni):
+        for part in (setup_catalogo, setup_tramitacion, setup_portafirmas, setup_eni,
+                     setup_csv):
             part.register()

@@ -12,6 +12,7 @@ only the document (the portafirmas calls `congelar` holding the document's lock)
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -209,14 +210,43 @@ def _exigir_editable(documento: Documento) -> None:
 # --- freezing ----------------------------------------------------------------------------
 
 
-def _pdf(documento: Documento, *, borrador: bool) -> bytes:
+def _pdf(documento: Documento, *, borrador: bool,
+         now: datetime.datetime | None = None) -> bytes:
+    """The document rendered: a draft marked BORRADOR and without CSV (a preview is never
+    verifiable); the definitive PDF with the CSV already given to `documento`, where to
+    verify it and the QR of that address in every page's footer, as issued documents do."""
     entity = documents.current_entity()
     expediente = documento.expediente
+    now = now or timezone.now()
+    stamp = None
+    if not borrador and documento.csv:
+        url = documents.verification_url(entity, documento.csv)
+        stamp = documents.Stamp(entity=entity, csv=documento.csv, issued_at=now,
+                                verification_url=url,
+                                verification_base_url=documents.verification_base_url(entity),
+                                qr=documents.qr_data_uri(url))
     return documents.render_pdf(PDF_TEMPLATE, {
         "entity": entity, "documento": documento, "expediente": expediente,
         "procedimiento": expediente.procedimiento, "title": documento.titulo,
         "cuerpo": plantillas.limpiar_html(documento.cuerpo), "borrador": borrador,
-        "rendered_at": timezone.now()})
+        "stamp": stamp, "rendered_at": now})
+
+
+# Tries at a fresh code before giving up: with 120 random bits a second try is already
+# beyond belief; a loop that could spin on a broken generator is not wanted either.
+CSV_INTENTOS = 5
+
+
+def nuevo_csv() -> str:
+    """A CSV no document of the entity has: neither another document of an expediente
+    nor an issued document (`provincial.documents`: one space of codes, one verification
+    page)."""
+    for _intento in range(CSV_INTENTOS):
+        csv = documents.new_csv()
+        if not Documento.objects.filter(csv=csv).exists() and not documents.csv_in_use(csv):
+            return csv
+    raise ExpedienteError(_("No se ha podido generar un código seguro de verificación "
+                            "único. Inténtelo de nuevo."))
 
 
 def pdf_borrador(documento: Documento) -> bytes:
@@ -229,7 +259,9 @@ def nombre_pdf(titulo: str) -> str:
 
 
 def congelar(documento: Documento, *, acting_user: User | None) -> Documento:
-    """Render a draft to PDF and freeze it: the bytes are stored with their SHA-256
+    """Render a draft to PDF and freeze it: the document gets its código seguro de
+    verificación (printed in the footer with the verification address and its QR: art.
+    27.3.a Ley 39/2015, art. 42 Ley 40/2015), the bytes are stored with their SHA-256
     (`sha256` and `sha256_original`) and `frozen_at`; from then on only a signature adds
     to them. The portafirmas calls this before sending a draft to signature. A document
     already frozen is returned as it is."""
@@ -243,9 +275,10 @@ def congelar(documento: Documento, *, acting_user: User | None) -> Documento:
         if not plantillas.limpiar_html(documento.cuerpo).strip():
             raise ExpedienteError(_("El borrador «%(t)s» está vacío: escriba su texto antes "
                                     "de firmarlo.") % {"t": documento.titulo})
-        pdf = _pdf(documento, borrador=False)
-        digest = hashlib.sha256(pdf).hexdigest()
         now = timezone.now()
+        documento.csv = nuevo_csv()
+        pdf = _pdf(documento, borrador=False, now=now)
+        digest = hashlib.sha256(pdf).hexdigest()
         documento.contenido.save(nombre_pdf(documento.titulo), ContentFile(pdf), save=False)
         try:
             documento.nombre_fichero = nombre_pdf(documento.titulo)
@@ -255,14 +288,15 @@ def congelar(documento: Documento, *, acting_user: User | None) -> Documento:
             documento.frozen_at = documento.fecha_captura = now
             documento.save(update_fields=[
                 "contenido", "nombre_fichero", "mime_type", "size", "sha256",
-                "sha256_original", "frozen_at", "fecha_captura", "updated_at"])
+                "sha256_original", "csv", "frozen_at", "fecha_captura", "updated_at"])
             anotar(documento.expediente, "documento",
                    _("Documento «%(t)s» convertido en PDF definitivo (huella SHA-256 "
                      "%(h)s…).") % {"t": documento.titulo, "h": digest[:12]},
                    user=acting_user, documento=documento)
             audit.record("expedientes.documento.congelacion", user=acting_user,
                          entity=documents.current_entity(), obj=documento,
-                         detail=_detalle(documento, sha256=digest, size=len(pdf)))
+                         detail=_detalle(documento, sha256=digest, size=len(pdf),
+                                         csv=documents.csv_reference(documento.csv)))
         except BaseException:
             remove_files([documento.contenido.name])
             raise
@@ -421,3 +455,57 @@ def cambiar_visibilidad(documento: Documento, visible: bool, *,
                      entity=documents.current_entity(), obj=documento,
                      detail=_detalle(documento, visible=visible))
     return documento
+
+
+# --- verification by CSV at the sede -----------------------------------------------------
+
+# What verifies: a document the administration signed (FIRMADO), and one annulled after
+# being frozen, which verifies saying so. A draft has no CSV; a document still in the
+# portafirmas (or whose signature was rejected) is not yet a document of the entity and
+# gets the same answer as an unknown code.
+VERIFICABLES = frozenset({EstadoDocumento.FIRMADO, EstadoDocumento.ANULADO})
+
+
+def verificable(csv: str) -> documents.Verificable | None:
+    """The verification source of the expedientes (registered in setup_csv): the signed
+    document of the active entity with this (normalized) CSV as the sede's verification
+    page shows it — title, type, date, state, its signatures and its current bytes —
+    never the expediente or its interesados. None for anything else."""
+    from expedientes.choices import EstadoResolucion
+    from expedientes.models import Resolucion
+
+    documento = (Documento.objects.filter(csv=csv, estado__in=VERIFICABLES,
+                                          frozen_at__isnull=False)
+                 .exclude(contenido="").first())
+    if documento is None:
+        return None
+    resolucion = Resolucion.objects.filter(documento=documento).first()
+    anulada = resolucion is not None and resolucion.estado == EstadoResolucion.ANULADA
+    annulled = documento.estado == EstadoDocumento.ANULADO or anulada
+    note = ""
+    if anulada and resolucion.annulled_at is not None:
+        note = _("Resolución anulada el %(fecha)s.") % {
+            "fecha": timezone.localtime(resolucion.annulled_at).strftime("%d/%m/%Y")}
+    signed = documento.sha256 != documento.sha256_original
+
+    def read() -> bytes:
+        try:
+            return leer(documento)
+        except ExpedienteError as exc:
+            raise documents.DocumentError(
+                f"stored file of documento {documento.pk} does not match its hash") from exc
+
+    def report() -> dict[str, Any] | None:
+        if not signed or documento.mime_type != "application/pdf":
+            return None
+        return documents.cached_signature_report(documento.csv, documento.sha256, read)
+
+    return documents.Verificable(
+        obj=documento, csv=documento.csv, title=documento.titulo,
+        kind_label=documento.get_tipo_documental_display(), issued_at=documento.frozen_at,
+        sha256=documento.sha256, mime_type=documento.mime_type or "application/pdf",
+        download_name=documento.nombre_fichero or nombre_pdf(documento.titulo),
+        read=read, report=report,
+        state_label=(gettext_lazy("Anulado") if annulled
+                     else documento.get_estado_display()),
+        is_annulled=annulled, annulment_note=note, is_signed=signed)

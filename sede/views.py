@@ -202,7 +202,9 @@ def _lookup(request: HttpRequest):
     form = VerificarForm(request.GET)
     if not form.is_valid():
         return form, None
-    return form, documents.verify(form.cleaned_data["csv"])
+    # Any document of the entity with a CSV: issued documents and those of the registered
+    # sources (the signed documents of an expediente), one page for all.
+    return form, documents.verify_any(form.cleaned_data["csv"])
 
 
 @require_GET
@@ -216,19 +218,20 @@ def verificar(request: HttpRequest) -> HttpResponse:
     if document is None:
         return page(request, "sede/verificar.html",
                       {"form": form, "not_found": True}, status=404)
-    audit.record("sede.verificacion", entity=request.tenant, obj=document,
+    audit.record("sede.verificacion", entity=request.tenant, obj=document.obj,
                  subject=document.subject_document)
     return page(request, "sede/verificar.html", {"form": form, "document": document,
                                                  "report": _signature_report(document)})
 
 
-def _signature_report(document) -> dict | None:
-    """The validation of the seal of the document as stored (None: not sealed, or the
-    stored file no longer matches its hash, which is logged)."""
+def _signature_report(document: documents.Verificable) -> dict | None:
+    """The validation of the signatures of the document as stored (None: not signed, or
+    the stored file no longer matches its hash, which is logged)."""
     try:
-        return documents.signature_report(document)
+        return document.report()
     except documents.DocumentError:
-        logger.exception("stored document %s does not match its hash", document.pk)
+        logger.exception("stored document %s (%s) does not match its hash",
+                         document.obj.pk, document.obj._meta.label)
         return None
 
 
@@ -241,5 +244,9 @@ def verificar_descarga(request: HttpRequest) -> HttpResponse:
     if document is None:
         return page(request, "sede/verificar.html",
                       {"form": form, "not_found": True}, status=404)
-    return _document_response(document, inline=True)
+    # The current bytes, checked against the recorded SHA-256 (DocumentError otherwise).
+    response = HttpResponse(document.read(), content_type=document.mime_type)
+    response["Content-Disposition"] = f'inline; filename="{document.download_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 

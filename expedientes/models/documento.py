@@ -70,6 +70,8 @@ class Documento(models.Model):
         verbose_name = _("documento del expediente")
         verbose_name_plural = _("documentos del expediente")
         ordering = ["expediente_id", "orden", "pk"]
+        constraints = [models.UniqueConstraint(fields=["csv"], condition=~models.Q(csv=""),
+                                               name="expedientes_documento_csv_unico")]
 
     def __str__(self) -> str:
         return self.titulo

@@ -17,6 +17,7 @@ import io
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -404,6 +405,126 @@ def signature_report(document: IssuedDocument) -> dict[str, Any] | None:
             report = validation.validate_pdf(read_verified(document)).as_dict()
         except validation.ValidationInputError as exc:
             raise DocumentError(f"stored document {document.pk} cannot be validated: {exc}") \
+                from exc
+        try:
+            cache.set(key, report, SIGNATURE_REPORT_SECONDS)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("signature report cache not written: %s", exc)
+    return report
+
+
+# --- verification sources ------------------------------------------------------------------
+# Issued documents are not the only ones that carry a CSV: an app whose documents print one
+# (the documents of an expediente, frozen from a template and signed in the portafirmas)
+# registers a source from its AppConfig.ready(), and the sede's verification page asks
+# `verify_any`, which knows no app. Every source shares the CSV space of IssuedDocument:
+# a code is made with `new_csv()` and checked with `csv_in_use()` before it is printed.
+
+
+@dataclass(frozen=True)
+class Verificable:
+    """What the sede's verification page shows of a document found by its CSV, and how to
+    hand over its bytes: `read()` returns the current stored bytes after checking their
+    SHA-256 (DocumentError otherwise); `report()` returns the validation report of their
+    electronic signatures (`ValidationReport.as_dict()`), or None when they carry none.
+
+    `obj` is the row the audit record names. `state_label` is the document's state as
+    the page says it («Firmado»), and `is_annulled` marks a document that verifies but
+    no longer has effect (its `annulment_note` says since when and why). `is_issued` is
+    True for an IssuedDocument (whose page also names its sello de órgano)."""
+
+    obj: models.Model = field(repr=False)
+    csv: str
+    title: str
+    kind_label: str
+    issued_at: datetime.datetime
+    sha256: str
+    mime_type: str
+    download_name: str
+    read: Callable[[], bytes] = field(repr=False, compare=False)
+    report: Callable[[], dict[str, Any] | None] = field(repr=False, compare=False)
+    subject_document: str = ""
+    state_label: str = ""
+    is_annulled: bool = False
+    annulment_note: str = ""
+    is_signed: bool = False
+    is_sealed: bool = False
+    signature: str = ""
+    is_issued: bool = False
+
+
+VerificationSource = Callable[[str], "Verificable | None"]
+_verification_sources: list[VerificationSource] = []
+
+
+def register_verification_source(source: VerificationSource) -> None:
+    """Add a source of verifiable documents: a callable that, in the active entity's schema,
+    takes a normalized CSV and returns a `Verificable`, or None when it holds no document
+    with that code that may be verified (a draft never is). Registering twice is harmless."""
+    if source not in _verification_sources:
+        _verification_sources.append(source)
+
+
+def verification_sources() -> tuple[VerificationSource, ...]:
+    return tuple(_verification_sources)
+
+
+def csv_in_use(csv: str) -> bool:
+    """Whether the active schema already has an issued document with this CSV (sources
+    check their own rows too before printing a new code: one space of codes)."""
+    return IssuedDocument.objects.filter(csv=csv).exists()
+
+
+def verifiable_issued(document: IssuedDocument) -> Verificable:
+    """An issued document as the verification page shows it."""
+    return Verificable(
+        obj=document, csv=document.csv, title=document.title, kind_label=document.kind_label,
+        issued_at=document.issued_at, sha256=document.sha256, mime_type=document.mime_type,
+        download_name=document.download_name, read=lambda: read_verified(document),
+        report=lambda: signature_report(document),
+        subject_document=document.subject_document, is_signed=document.is_sealed,
+        is_sealed=document.is_sealed, signature=document.signature, is_issued=True)
+
+
+def verify_any(csv: str) -> Verificable | None:
+    """The document of the current entity with this CSV, wherever it is kept: an issued
+    document first, then each registered source; None for a malformed code, another
+    entity's, or one no source may show (the same None for all: codes are not enumerable)."""
+    if connection.schema_name == "public":
+        return None
+    normalized = normalize_csv(csv)
+    if normalized is None:
+        return None
+    document = IssuedDocument.objects.filter(csv=normalized).first()
+    if document is not None:
+        return verifiable_issued(document)
+    for source in _verification_sources:
+        found = source(normalized)
+        if found is not None:
+            return found
+    return None
+
+
+def cached_signature_report(csv: str, sha256: str, read: Callable[[], bytes]
+                            ) -> dict[str, Any]:
+    """The validation report of a signed PDF whose bytes `read()` gives (checked against
+    `sha256`), kept in the cache under the schema, the CSV and the SHA-256 like
+    `signature_report`: a new signature changes the hash, hence the key."""
+    from django.core.cache import cache
+
+    from provincial.signing import validation
+
+    key = f"documentos:firma:{connection.schema_name}:{csv}:{sha256}"
+    try:
+        report = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - Redis down: validate, do not fail the page
+        logger.warning("signature report cache not read: %s", exc)
+        report = None
+    if report is None:
+        try:
+            report = validation.validate_pdf(read()).as_dict()
+        except validation.ValidationInputError as exc:
+            raise DocumentError(f"document {csv_reference(csv)} cannot be validated: {exc}") \
                 from exc
         try:
             cache.set(key, report, SIGNATURE_REPORT_SECONDS)

@@ -103,7 +103,8 @@ def test_citizen_files_downloads_and_verifies(server, browser, tmp_path):
     page.goto(f"{server}/sede/verificar/")
     page.get_by_label("Código seguro de verificación (CSV)").fill(csv)
     page.get_by_role("button", name="Verificar").click()
-    assert "Documento auténtico" in page.content()
+    # The click starts a navigation; wait for its page, not the one being left.
+    page.get_by_text("Documento auténtico").first.wait_for()
     assert number in page.content()
     page.screenshot(path=str(SHOTS / "sede-verificacion.png"), full_page=True)
     page.close()
