@@ -9,7 +9,7 @@ import uuid
 
 from django.utils import timezone
 
-from sede.choices import SentidoSilencio, TipoFormulario
+from sede.choices import NivelIdentificacion, SentidoSilencio, TipoFormulario
 from sede.models import Edicto, Presentacion, Procedimiento
 
 E, D, NA = SentidoSilencio.ESTIMATORIO, SentidoSilencio.DESESTIMATORIO, SentidoSilencio.NO_APLICA
@@ -47,10 +47,23 @@ PROCEDIMIENTOS = [
      "Ayudas económicas para necesidades básicas de personas en situación de vulnerabilidad.",
      "Informe de los servicios sociales.\nJustificantes de ingresos.", "3 meses", D, "",
      "Alcaldía", None),
+    ("PROTDATOS", "Ejercicio de derechos de protección de datos",
+     "Acceso, rectificación, supresión, oposición, limitación del tratamiento y "
+     "portabilidad de sus datos personales (arts. 15 a 22 del Reglamento (UE) 2016/679 y "
+     "arts. 12 a 18 de la Ley Orgánica 3/2018).",
+     "Indique el derecho que ejerce y los datos o tratamientos a que se refiere.",
+     "1 mes", NA, "", "Alcaldía",
+     [{"name": "derecho", "label": "Derecho que ejerce (acceso, rectificación, supresión…)",
+       "required": True}]),
     ("QUEJA", "Quejas y sugerencias",
      "Comunique una queja o una propuesta de mejora de los servicios municipales.", "",
      "1 mes", NA, "", "Secretaría", None),
 ]
+
+# Procedures whose applicant must identify at more than `bajo`: who asks for their own
+# personal data must be who they say (art. 12.6 RGPD), so not with a self-declared
+# identity. Set when the procedure is created; a later run leaves it as the entity has it.
+NIVEL_MINIMO = {"PROTDATOS": NivelIdentificacion.SUSTANCIAL}
 
 
 def populate(entity) -> None:
@@ -61,6 +74,7 @@ def populate(entity) -> None:
             "name": name, "description": description, "requisitos": requisitos,
             "plazo_resolucion": plazo, "sentido_silencio": silencio, "tasa": tasa,
             "organo": organo, "campos": campos or [],
+            "nivel_minimo": NIVEL_MINIMO.get(code, NivelIdentificacion.BAJO),
             "tipo_formulario": TipoFormulario.ESPECIFICO if campos
             else TipoFormulario.INSTANCIA_GENERAL})
     link_registro_submissions()

@@ -46,17 +46,29 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_GET
 def identificacion_view(request: HttpRequest) -> HttpResponse:
-    backends = identificacion.enabled_backends()
-    forms = {b.code: DevelopmentIdentificationForm() for b in backends if b.interactive}
+    """The methods offered. When `next` is a procedure that requires a level, the methods
+    below it are shown disabled (last), and one notice says what is required and, when
+    the citizen is identified below it, with what level they are."""
     next_url = _next_url(request)
+    procedimiento = procedure_at(next_url)
+    nivel = procedimiento.nivel_minimo if procedimiento else identificacion.LEVELS[0]
+    backends = sorted(identificacion.enabled_backends(),
+                      key=lambda b: not identificacion.meets(b.level, nivel))
+    insuficientes = {b.code for b in backends if not identificacion.meets(b.level, nivel)}
+    forms = {b.code: DevelopmentIdentificationForm() for b in backends
+             if b.interactive and b.code not in insuficientes}
     ciudadano = identificacion.current(request)
-    nivel = required_level(next_url)
+    suficiente = ciudadano is not None and identificacion.meets(ciudadano.level, nivel)
+    labels = identificacion.LEVEL_LABELS
     return page(request, "sede/identificacion.html", {
         "backends": [(b, forms.get(b.code)) for b in backends],
+        "insuficientes": insuficientes,
         "next": next_url, "ciudadano": ciudadano,
-        "nivel_exigido": identificacion.LEVEL_LABELS[nivel]
-        if nivel != identificacion.LEVELS[0] else "",
-        "suficiente": ciudadano is not None and identificacion.meets(ciudadano.level, nivel)})
+        "procedimiento": procedimiento if nivel != identificacion.LEVELS[0] else None,
+        "nivel_exigido": labels[nivel] if nivel != identificacion.LEVELS[0] else "",
+        "nivel_actual": labels.get(ciudadano.level, ciudadano.level)
+        if ciudadano is not None and not suficiente else "",
+        "suficiente": suficiente})
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,39 +109,37 @@ def refused(request: HttpRequest, backend: identificacion.IdentificationBackend,
 # --- level of assurance -----------------------------------------------------------------
 
 
-def required_level(url: str) -> str:
-    """The level the page at `url` (a procedure, its form or a draft to confirm) needs:
-    the procedure's nivel_minimo; bajo for everything else."""
+def procedure_at(url: str) -> Procedimiento | None:
+    """The procedure of the page at `url` (a procedure, its form or a draft to confirm)."""
     from django.urls import Resolver404, resolve
 
     try:
         match = resolve(urlsplit(url).path)
     except Resolver404:
-        return identificacion.LEVELS[0]
-    procedimiento = None
+        return None
     if match.view_name in ("sede:procedimiento", "sede:procedimiento_solicitar"):
-        procedimiento = Procedimiento.objects.filter(code=match.kwargs.get("code")).first()
-    elif match.view_name == "sede:confirmar":
+        return Procedimiento.objects.filter(code=match.kwargs.get("code")).first()
+    if match.view_name == "sede:confirmar":
         draft = Presentacion.objects.select_related("procedimiento").filter(
             key=match.kwargs.get("key")).first()
-        procedimiento = draft.procedimiento if draft else None
+        return draft.procedimiento if draft else None
+    return None
+
+
+def required_level(url: str) -> str:
+    """The level the page at `url` (a procedure, its form or a draft to confirm) needs:
+    the procedure's nivel_minimo; bajo for everything else."""
+    procedimiento = procedure_at(url)
     return procedimiento.nivel_minimo if procedimiento else identificacion.LEVELS[0]
 
 
 def _below_level(request: HttpRequest, procedimiento: Procedimiento | None) -> HttpResponse | None:
-    """Back to identification, with why, when the session's level is below what the
-    procedure requires; None when it is enough."""
+    """Back to identification when the session's level is below what the procedure
+    requires (that page says what is required and with what level the citizen came);
+    None when it is enough."""
     if procedimiento is None or identificacion.meets(request.ciudadano.level,
                                                      procedimiento.nivel_minimo):
         return None
-    labels = identificacion.LEVEL_LABELS
-    messages.warning(request, _(
-        "El procedimiento «%(procedimiento)s» exige identificarse con un nivel de seguridad "
-        "%(exigido)s o superior, y usted se ha identificado con nivel %(nivel)s. Vuelva a "
-        "identificarse con un sistema que alcance ese nivel (por ejemplo, certificado "
-        "electrónico, DNIe o Cl@ve permanente).") % {
-        "procedimiento": procedimiento.name, "exigido": labels[procedimiento.nivel_minimo],
-        "nivel": labels.get(request.ciudadano.level, request.ciudadano.level)})
     return redirect(f"{reverse('sede:identificacion')}?"
                     f"{urlencode({'next': request.get_full_path()})}")
 

@@ -77,7 +77,8 @@ def start(base: Path, timeout: float = 420) -> DemoSite:
                           "REDIS_TEST_DB", "CACHE_REDIS_URL", "PYTEST_XDIST_WORKER",
                           "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"}}
     data_dir = base / "data"
-    env.update(PROVINCIAL_DATA_DIR=str(data_dir), PORT=str(port), EMAIL_PORT=str(free_port()))
+    env.update(PROVINCIAL_DATA_DIR=str(data_dir), PORT=str(port), EMAIL_PORT=str(free_port()),
+               CLAVE_PRUEBAS_PORT=str(free_port()))
     log_path = base / "run.log"
     log = open(log_path, "wb")  # noqa: SIM115 - the process writes to it until stopped
     process = subprocess.Popen(["./dev", "run"], cwd=ROOT, env=env, stdout=log,
