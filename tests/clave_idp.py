@@ -19,7 +19,8 @@ Two ways to use it:
     `respond(...)` takes knobs for the negative cases: `level`, `audience`,
     `in_response_to`, `sign_assertion`, `sign_response`, `person_identifier`,
     `issued_at` (more than 5 minutes ago gives an expired response: assertions live
-    5 minutes) and `destination`;
+    5 minutes), `destination`, `alter` (a function that changes the `samlp.Response`
+    before it and its assertion are signed) and `encrypt_assertion` (as Cl@ve does);
     `tamper(saml_response, old, new)` changes bytes after signing.
 
 (b) As a small real HTTP server, for browser tests (Playwright)::

@@ -29,6 +29,11 @@ GIVEN_NAME = EIDAS_NATURAL + "CurrentGivenName"
 FAMILY_NAME = EIDAS_NATURAL + "CurrentFamilyName"
 FIRST_SURNAME = "http://es.minhafp.clave/FirstSurname"
 
+# Cl@ve (an eIDAS node) encrypts the assertion to the SP's certificate: one
+# EncryptedAssertion is then accepted in place of the Assertion, and decrypted with the SP's
+# key. When False the SP offers no encryption key and an EncryptedAssertion is refused.
+ENCRYPTED_ASSERTIONS = True
+
 # What the sede asks for: the identifier and the names (the three a submission needs).
 REQUESTED_ATTRIBUTES = [
     {"name": PERSON_IDENTIFIER, "name_format": NAME_FORMAT_URI, "required": True},
@@ -79,7 +84,7 @@ def sp_config(base: str, provider_name: str = "") -> SPConfig:
     return _sp_config(base, provider_name, entity_id(base), conf.clave_idp_metadata(),
                       _mtime(conf.clave_idp_metadata()), conf.clave_sp_key(),
                       conf.clave_sp_cert(), conf.clave_xmlsec_binary(),
-                      conf.clave_clock_skew())
+                      conf.clave_clock_skew(), ENCRYPTED_ASSERTIONS)
 
 
 def _mtime(path: str) -> float:
@@ -89,7 +94,7 @@ def _mtime(path: str) -> float:
 @functools.lru_cache(maxsize=64)
 def _sp_config(base: str, provider_name: str, entityid: str, idp_metadata: str,
                _idp_metadata_mtime: float, key: str, cert: str, xmlsec: str,
-               skew: int) -> SPConfig:
+               skew: int, encrypted_assertions: bool) -> SPConfig:
     # Cached per argument set (the metadata's mtime included: a new file is read again).
     config = SPConfig()
     config.load({
@@ -98,8 +103,12 @@ def _sp_config(base: str, provider_name: str, entityid: str, idp_metadata: str,
         "key_file": key,
         "cert_file": cert,
         # eIDAS nodes encrypt assertions to the SP's certificate.
-        "encryption_keypairs": [{"key_file": key, "cert_file": cert}],
+        "encryption_keypairs": ([{"key_file": key, "cert_file": cert}]
+                                if encrypted_assertions else []),
         "metadata": {"local": [idp_metadata]},
+        # Signatures are checked only with the IdP's keys in its metadata, never with a
+        # certificate the message brings.
+        "only_use_keys_in_metadata": True,
         "accepted_time_diff": skew,
         "allow_unknown_attributes": True,
         "service": {"sp": {

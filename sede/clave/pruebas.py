@@ -44,11 +44,12 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
-from saml2 import BINDING_HTTP_POST, md, samlp
+from saml2 import BINDING_HTTP_POST, class_name, md, samlp
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
 from saml2.server import Server
+from saml2.sigver import pre_signature_part, signed_instance_factory
 
 from sede import conf
 from sede.clave import config as sp_config
@@ -352,8 +353,17 @@ class ClavePruebasIdP:
     def respond(self, request: ParsedRequest, user: Usuario, *, level: str | None = None,
                 audience: str | None = None, in_response_to: str | None = None,
                 sign_assertion: bool = True, sign_response: bool = True,
-                person_identifier: str | None = None, destination: str | None = None) -> str:
-        """A signed Response (base64, as posted to the ACS) for `user`."""
+                person_identifier: str | None = None, destination: str | None = None,
+                alter: Callable[[samlp.Response], None] | None = None,
+                encrypt_assertion: bool = False) -> str:
+        """A signed Response (base64, as posted to the ACS) for `user`.
+
+        For tests of the SP: `alter` changes the Response (a `samlp.Response`, its
+        assertion in `.assertion[0]`) before it and its assertion are signed, as an IdP
+        that got something wrong would; `encrypt_assertion` encrypts the assertion to the
+        SP's certificate in its metadata, as Cl@ve does (not with `alter`)."""
+        if alter is not None and encrypt_assertion:
+            raise ValueError("alter and encrypt_assertion do not go together")
         identity = {
             sp_config.PERSON_IDENTIFIER: [person_identifier or f"ES/ES/{user.documento}"],
             sp_config.GIVEN_NAME: [user.nombre],
@@ -363,15 +373,39 @@ class ClavePruebasIdP:
         }
         authn = {"class_ref": LOA[level or user.level],
                  "authn_auth": "https://pasarela.clave.test"}
+        signed = {"sign_assertion": sign_assertion, "sign_response": sign_response}
+        if alter is not None:
+            signed = {"sign_assertion": False, "sign_response": False}
+        if encrypt_assertion:
+            signed.update(encrypt_assertion=True, encrypt_assertion_self_contained=True)
         with self._lock:
             response = self.server.create_authn_response(
                 identity, in_response_to=in_response_to or request.id,
                 destination=destination or request.acs_url,
                 sp_entity_id=audience or request.issuer,
                 name_id_policy=request.message.name_id_policy,
-                userid=user.documento, authn=authn,
-                sign_assertion=sign_assertion, sign_response=sign_response)
+                userid=user.documento, authn=authn, **signed)
+            if alter is not None:
+                message = samlp.response_from_string(str(response))
+                alter(message)
+                response = self._sign(message, assertion=sign_assertion,
+                                      response=sign_response)
         return base64.b64encode(str(response).encode()).decode()
+
+    def _sign(self, message: samlp.Response, *, assertion: bool, response: bool) -> str:
+        """Sign the assertions (directly in `message`) and then the Response, as pysaml2's
+        IdP does."""
+        sec, to_sign = self.server.sec, []
+        algorithms = {"sign_alg": self.server.signing_algorithm,
+                      "digest_alg": self.server.digest_algorithm}
+        for number, element in enumerate(message.assertion if assertion else [], start=2):
+            element.signature = pre_signature_part(element.id, sec.my_cert, number,
+                                                   **algorithms)
+            to_sign.append((class_name(element), element.id))
+        if response:
+            message.signature = pre_signature_part(message.id, sec.my_cert, 1, **algorithms)
+            to_sign.append((class_name(message), message.id))
+        return str(signed_instance_factory(message, sec, to_sign))
 
     # --- HTTP -------------------------------------------------------------------------
 

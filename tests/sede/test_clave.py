@@ -78,6 +78,13 @@ def identified(client: Client) -> dict | None:
     return client.session.get(identificacion.SESSION_KEY)
 
 
+def refusal_code() -> str:
+    """The code of the reason audited for the last refused response."""
+    event = AuditEvent.objects.filter(action="sede.ciudadano.identificacion_rechazada") \
+        .latest("pk")
+    return event.detail["reason"].split(":", 1)[0]
+
+
 # --- the round trip -----------------------------------------------------------------------
 
 
@@ -276,16 +283,18 @@ def test_level_check_in_the_action(province):
 # --- refusals --------------------------------------------------------------------------------
 
 
-REFUSALS = {
-    "tampered": "La firma de la respuesta de Cl@ve no es válida",
-    "expired": "La respuesta de Cl@ve ha caducado",
-    "wrong_audience": "está dirigida a otra sede electrónica",
-    "unsigned_assertion": "no viene firmada",
-    "unsigned_everything": "no viene firmada",
-    "unknown_in_response_to": "no corresponde a ninguna identificación iniciada",
-    "level_below_requested": "exige al menos el nivel alto",
-    "invalid_nif": "El DNI o NIE recibido de Cl@ve no es válido",
-    "foreign_identifier": "no ha facilitado un DNI o NIE español",
+REFUSALS = {  # case: (the citizen's message, the audited reason's code)
+    "tampered": ("La firma de la respuesta de Cl@ve no es válida", "bad_signature"),
+    "expired": ("La respuesta de Cl@ve ha caducado", "time_conditions"),
+    "wrong_audience": ("está dirigida a otra sede electrónica", "audience_mismatch"),
+    "unsigned_assertion": ("no viene firmada", "unsigned_assertion"),
+    "unsigned_everything": ("no viene firmada", "unsigned_assertion"),
+    "unknown_in_response_to": ("no corresponde a ninguna identificación iniciada",
+                               "unknown_in_response_to"),
+    "level_below_requested": ("exige al menos el nivel alto", "level_below_requested"),
+    "invalid_nif": ("El DNI o NIE recibido de Cl@ve no es válido", "identifier_invalid"),
+    "foreign_identifier": ("no ha facilitado un DNI o NIE español",
+                           "identifier_not_spanish"),
 }
 
 
@@ -320,13 +329,15 @@ def test_bad_responses_are_refused_with_a_spanish_message_and_no_session(provinc
     response = post_response(client, saml_response)
     body = response.content.decode()
     assert response.status_code == 403, body[:500]
-    assert REFUSALS[case] in html.unescape(body)
+    message, code = REFUSALS[case]
+    assert message in html.unescape(body)
     assert 'class="alert error"' in body
     assert identified(client) is None
     event = AuditEvent.objects.filter(action="sede.ciudadano.identificacion_rechazada") \
         .latest("pk")
     assert event.entity_id == province.a.pk
     assert event.detail["method"] == "clave"
+    assert refusal_code() == code, event.detail["reason"]
     assert not AuditEvent.objects.filter(action="sede.ciudadano.identificacion").exists()
 
 
@@ -341,6 +352,7 @@ def test_replayed_response_is_refused(province, idp):
         response = post_response(replayer, saml_response)
         assert response.status_code == 403
         assert "Esta respuesta de Cl@ve ya se ha utilizado" in response.content.decode()
+        assert refusal_code() == "replayed"
     assert identified(Client(HTTP_HOST=HOST_A)) is None
 
 
@@ -352,6 +364,7 @@ def test_response_without_outstanding_request_in_this_session_is_refused(provinc
     response = post_response(thief, idp.respond(request, idp.users["12345678Z"]))
     assert response.status_code == 403
     assert "no corresponde a ninguna identificación iniciada" in response.content.decode()
+    assert refusal_code() == "unknown_in_response_to"
 
 
 # --- tenant isolation ---------------------------------------------------------------------------
@@ -370,7 +383,8 @@ def test_clave_session_at_a_is_not_honoured_at_b(province, idp):
 
 def test_response_for_a_is_refused_at_b(province, idp):
     """An assertion whose audience is A's sede, posted to B's ACS in a session that
-    started a request at B, is refused."""
+    started a request at B, is refused: by its Destination (A's ACS), and, when that
+    names B's ACS, by its audience (A's SP)."""
     at_a = begin(idp, Client(HTTP_HOST=HOST_A))
     client_b = Client(HTTP_HOST=HOST_B)
     at_b = begin(idp, client_b)
@@ -378,6 +392,16 @@ def test_response_for_a_is_refused_at_b(province, idp):
     response = post_response(client_b, for_a)
     assert response.status_code == 403
     assert "está dirigida a otra sede electrónica" in response.content.decode()
+    assert refusal_code() == "destination_mismatch"
+    assert identified(client_b) is None
+
+    at_b = begin(idp, client_b)
+    for_a_to_b = idp.respond(at_a, idp.users["12345678Z"], in_response_to=at_b.id,
+                             destination=at_b.acs_url)
+    response = post_response(client_b, for_a_to_b)
+    assert response.status_code == 403
+    assert "está dirigida a otra sede electrónica" in response.content.decode()
+    assert refusal_code() == "audience_mismatch"
     assert identified(client_b) is None
 
 
