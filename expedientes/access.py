@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from expedientes import hooks
 from expedientes.choices import EstadoDocumento, EstadoExpediente
 from expedientes.models import Documento, Expediente, InteresadoExpediente, Tarea
 
@@ -78,14 +79,23 @@ def get_expediente_of(ciudadano: Ciudadano, pk: int) -> Expediente:
 
 def documentos_of(ciudadano: Ciudadano, expediente: Expediente) -> QuerySet[Documento]:
     """What the citizen may read of their expediente: the documents made available to the
-    interesados, and those they brought themselves (an entry of the registro where they
-    are interesado). Only documents with content (a draft has none)."""
+    interesados, and those they brought themselves (an entry — libro de entrada — of the
+    registro where they are interesado; a salida addressed to them is not something they
+    brought, and a notification's salida carries the notified act). Only documents with
+    content (a draft has none). Never those another app reserves from this person
+    (expedientes.hooks: e.g. an act whose notification to them is pending, read only by
+    appearing at the notificaciones)."""
+    from registro.choices import Libro
     from registro.models import Interesado
 
-    propios = Interesado.objects.filter(documento=ciudadano.documento).values("asiento_id")
-    return (expediente.documentos.exclude(contenido="").exclude(estado=EstadoDocumento.ANULADO)
-            .filter(Q(is_visible_ciudadano=True) | Q(asiento_id__in=propios))
-            .order_by("orden", "pk"))
+    propios = Interesado.objects.filter(documento=ciudadano.documento,
+                                        asiento__libro=Libro.ENTRADA).values("asiento_id")
+    documentos = (expediente.documentos.exclude(contenido="")
+                  .exclude(estado=EstadoDocumento.ANULADO)
+                  .filter(Q(is_visible_ciudadano=True) | Q(asiento_id__in=propios)))
+    for reservados in hooks.reservados(ciudadano.documento):
+        documentos = documentos.exclude(pk__in=reservados)
+    return documentos.order_by("orden", "pk")
 
 
 def get_documento_of(ciudadano: Ciudadano, pk: int, doc_pk: int) -> Documento:

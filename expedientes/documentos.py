@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from expedientes import flujo, plantillas
+from expedientes import flujo, hooks, plantillas
 from expedientes.actions import anotar, bloquear, remove_files
 from expedientes.choices import (
     EstadoDocumento,
@@ -435,7 +435,9 @@ def anular_documento(documento: Documento, *, acting_user: User | None,
 def cambiar_visibilidad(documento: Documento, visible: bool, *,
                         acting_user: User | None) -> Documento:
     """Make a signed or incorporated document available to the interesados in their
-    carpeta ciudadana, or withdraw it."""
+    carpeta ciudadana, or withdraw it. Another app may forbid making it visible for now
+    (expedientes.hooks: e.g. while a notification of it is pending); withdrawing is always
+    allowed."""
     with transaction.atomic():
         documento = _bloquear_documento(documento)
         if visible and documento.estado not in PUBLICABLES:
@@ -443,6 +445,10 @@ def cambiar_visibilidad(documento: Documento, visible: bool, *,
                                     "documentos firmados o incorporados; «%(t)s» está "
                                     "«%(e)s».") % {"t": documento.titulo,
                                                    "e": documento.get_estado_display()})
+        if visible and not documento.is_visible_ciudadano:
+            motivo = hooks.bloquea_visibilidad(documento)
+            if motivo:
+                raise ExpedienteError(motivo)
         if documento.is_visible_ciudadano == visible:
             return documento
         documento.is_visible_ciudadano = visible

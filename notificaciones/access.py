@@ -5,34 +5,19 @@ apoderamiento still in force; anything else is 404, never 403 (a reference prove
 about existence).
 
 Also the minimum level of identification (Cl@ve / eIDAS scale) for the comparecencia:
-the setting NOTIFICACIONES_NIVEL_MINIMO, by default "bajo" outside production and
-"sustancial" in it.
+NOTIFICACIONES_NIVEL_MINIMO (setting or environment, read by notificaciones.conf), by
+default "bajo" outside production and "sustancial" in it.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from notificaciones.choices import EstadoNotificacion
+from notificaciones.conf import NIVELES, nivel_minimo
 from notificaciones.models import Evento, Notificacion
-
-# The eIDAS levels of assurance, lowest first (sede.identificacion uses the same codes).
-NIVELES = ("bajo", "sustancial", "alto")
-
-
-def nivel_minimo() -> str:
-    """The lowest level of identification with which a citizen may access the content of
-    a notification or reject it."""
-    default = "sustancial" if settings.PRODUCTION else "bajo"
-    value = (getattr(settings, "NOTIFICACIONES_NIVEL_MINIMO", "") or default).strip().lower()
-    if value not in NIVELES:
-        raise ImproperlyConfigured(
-            f"NOTIFICACIONES_NIVEL_MINIMO: {value!r} is not one of {NIVELES}")
-    return value
 
 
 def nivel_suficiente(level: str) -> bool:

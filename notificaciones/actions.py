@@ -16,10 +16,18 @@ recorded only, `is_sin_efecto`):
 - paper: pendiente de entrega (also put at disposal in the sede, art. 42.1, so that the
   interesado may access it voluntarily; no ten-day rejection) → entregada | rechazada
   (rehusada) | fallida | accedida (voluntary access at the sede first) | expirada | anulada.
-- After a terminal state the destinatario or representative may still open the content
-  (a rejected notification has the trámite done, art. 41.5, and the act is still theirs
-  to read): each opening is a CONSULTA_POSTERIOR event, sin efecto, without acuse. An
-  expired or annulled notification's content is no longer available.
+- A paper notification whose delivery failed (fallida) may still be practised by the
+  interesado appearing at the sede (art. 42.1): access then moves it to accedida.
+- The sede delivers the content as a notification only once practised by access
+  (accedida) or delivered on paper (entregada: the interesado may re-read at the sede
+  what they received): `puede_ver_contenido`, the one rule the views follow. Each
+  download is a CONSULTA_POSTERIOR event, sin efecto, without acuse (`consultar`), recorded
+  only where the bytes are served. After a rejection (express or by the ten days) the
+  trámite is done (art. 41.5) and, like after expiry or annulment, the content is not
+  delivered as notified.
+- Art. 41.7, the first produced counts: a paper delivery recorded with a date earlier
+  than an access already recorded is the practice; the access stays as evidence, sin
+  efecto (a consulta).
 
 Errors a user can cause raise NotificacionError with a Spanish message; nothing is
 half-written (files written to storage before a rollback are removed).
@@ -88,6 +96,11 @@ class NotificacionError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ContenidoAlterado(NotificacionError):
+    """The stored content no longer matches the SHA-256 fixed with the remesa: a fault of
+    the server (logged), not something the user can mend."""
 
 
 @dataclass
@@ -395,11 +408,21 @@ def crear_remesa(*, documento=None, asiento_origen=None, concepto: str,
         if caduca_at <= now:
             raise NotificacionError(_("La fecha de caducidad debe ser futura."))
     validados = _validar_destinatarios(destinatarios)
+    if caduca_at is not None and any(d.canal == Canal.SEDE for d in validados):
+        # Art. 43.2: an electronic notification must be able to run its ten days.
+        vence = vencimiento(now)
+        if caduca_at < vence:
+            raise NotificacionError(_(
+                "La caducidad (%(c)s) es anterior al fin de los diez días naturales de que "
+                "dispone el destinatario para acceder a la notificación electrónica "
+                "(%(v)s, art. 43.2 de la Ley 39/2015): indique una fecha y hora igual o "
+                "posterior.") % {"c": _hora_madrid(caduca_at), "v": _hora_madrid(vence)})
     contenido = _contenido(documento, asiento_origen)
     user_id, user_name = _user_fields(acting_user)
     entity = documents.current_entity()
     year = now.astimezone(MADRID).year
     with _Ficheros() as ficheros, transaction.atomic():
+        _exigir_sin_pendientes(documento, asiento_origen, validados)
         remesa = Remesa.objects.create(
             expediente=contenido.expediente, documento=documento,
             asiento_origen=asiento_origen, concepto=concepto,
@@ -420,6 +443,33 @@ def crear_remesa(*, documento=None, asiento_origen=None, concepto: str,
                                                  else CanalRegistro.CORREO),
                                  validez=Validez.ORIGINAL)
     return remesa
+
+
+def _hora_madrid(moment: datetime.datetime) -> str:
+    return moment.astimezone(MADRID).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _exigir_sin_pendientes(documento, asiento_origen,
+                           validados: list[_DestinoValidado]) -> None:
+    """Inside crear_remesa's transaction: lock the row of what is notified (so that two
+    submissions of the same form run one after the other) and refuse a destinatario who
+    already has a pending notification of it (a double submit, or a second remesa by
+    mistake). A failed paper delivery is not pending: it may be notified again."""
+    origen = documento if documento is not None else asiento_origen
+    list(type(origen)._default_manager.select_for_update().filter(pk=origen.pk)
+         .values_list("pk", flat=True))
+    campo = "remesa__documento" if documento is not None else "remesa__asiento_origen"
+    previas = (Notificacion.objects
+               .filter(**{campo: origen}, documento__in=[d.numero for d in validados],
+                       estado__in=EstadoNotificacion.pendientes())
+               .order_by("pk").first())
+    if previas is not None:
+        raise NotificacionError(_(
+            "%(nombre)s (%(doc)s) ya tiene pendiente la notificación %(ref)s de este mismo "
+            "documento: no se notifica dos veces. Espere a que se practique o anúlela antes "
+            "de notificarlo de nuevo.") % {"nombre": previas.nombre_completo,
+                                           "doc": previas.documento,
+                                           "ref": previas.referencia})
 
 
 def _poner_a_disposicion(remesa: Remesa, destino: _DestinoValidado, contenido: _Contenido,
@@ -566,64 +616,124 @@ def _consulta(notificacion: Notificacion, actor: Actor, calidad: str) -> None:
                  detail={"referencia": notificacion.referencia, "calidad": calidad})
 
 
+def puede_ver_contenido(notificacion: Notificacion) -> bool:
+    """The one rule of what the sede delivers: the content of a notification practised by
+    access (ACCEDIDA) or delivered on paper (ENTREGADA_PAPEL, so that the interesado may
+    re-read what they received). Not before (pending), nor after a rejection, express or
+    by the ten days (the trámite is done, art. 41.5), an expiry or an annulment."""
+    return notificacion.estado in (EstadoNotificacion.ACCEDIDA,
+                                   EstadoNotificacion.ENTREGADA_PAPEL)
+
+
+def admite_comparecencia(notificacion: Notificacion) -> bool:
+    """Whether the interesado may still appear at the sede to practise it (access) or
+    reject it: a pending notification, or a paper one whose delivery failed (art. 42.1:
+    the sede keeps it at their disposal)."""
+    return notificacion.is_pendiente or \
+        notificacion.estado == EstadoNotificacion.FALLIDA_PAPEL
+
+
+def _caducada(notificacion: Notificacion, now: datetime.datetime) -> bool:
+    caduca = notificacion.remesa.caduca_at
+    return caduca is not None and caduca <= now
+
+
+def _no_disponible(notificacion: Notificacion) -> NotificacionError:
+    """The refusal for a notification the sede no longer delivers."""
+    if notificacion.estado == EstadoNotificacion.RECHAZADA_PLAZO:
+        return NotificacionError(_(
+            "La notificación %(ref)s se entendió rechazada el %(at)s (hora peninsular), al "
+            "pasar diez días naturales desde su puesta a disposición sin acceder a ella "
+            "(art. 43.2 de la Ley 39/2015). Se tiene por efectuado el trámite y su contenido "
+            "ya no está disponible aquí como notificación.")
+            % {"ref": notificacion.referencia,
+               "at": _hora_madrid(notificacion.practicada_at or notificacion.vence_at)})
+    if notificacion.estado == EstadoNotificacion.RECHAZADA:
+        return NotificacionError(_(
+            "La notificación %(ref)s fue rechazada: se tiene por efectuado el trámite (art. "
+            "41.5 de la Ley 39/2015) y su contenido ya no está disponible aquí como "
+            "notificación.") % {"ref": notificacion.referencia})
+    return NotificacionError(_("La notificación %(ref)s está «%(e)s»: su contenido ya no está "
+                               "disponible.") % {"ref": notificacion.referencia,
+                                                 "e": notificacion.get_estado_display()})
+
+
 def acceder(notificacion: Notificacion, actor: Actor) -> Notificacion:
-    """Comparecencia: the destinatario or their representative opens the content. The
-    first access practises it (ACCEDIDA, acuse); later ones are recorded as consultas
-    (CONSULTA_POSTERIOR, sin efecto, no acuse). A notification whose ten days passed
-    before the periodic task ran is first rejected by deadline (at `vence_at`), and the
-    access is then a consulta. Refused (NotificacionError) for anyone else, and for an
-    expired or annulled notification."""
+    """Comparecencia: the destinatario or their representative appears to open the
+    content. A pending notification, or a paper one whose delivery failed (art. 42.1), is
+    practised (ACCEDIDA, acuse). One already practised (accessed, or delivered on paper)
+    is returned unchanged: each download of its content is recorded by `consultar`.
+
+    A notification whose ten days (or expiry) passed before the periodic task ran is
+    rejected by deadline as of `vence_at` (or expired), that stays committed, and the
+    access is refused (NotificacionError): nothing is served, so no consulta is recorded.
+    Refused too for anyone else and for a rejected, expired or annulled notification."""
     with _Ficheros() as ficheros, transaction.atomic():
         notificacion = _locked(notificacion)
         calidad = _exigir_actor(notificacion, actor)
         now = timezone.now()
         _aplicar_plazos(notificacion, now, ficheros)
-        if notificacion.is_pendiente:
+        if admite_comparecencia(notificacion) and not (
+                notificacion.estado == EstadoNotificacion.FALLIDA_PAPEL
+                and _caducada(notificacion, now)):
             _cambiar(notificacion, EstadoNotificacion.ACCEDIDA, TipoEvento.ACCESO, at=now,
                      actor=actor, ficheros=ficheros, accion="notificaciones.notificacion.acceso",
-                     detalle={"calidad": calidad, "canal_origen": notificacion.canal})
+                     detalle={"calidad": calidad, "canal_origen": notificacion.canal,
+                              "estado_previo": notificacion.estado})
             return notificacion
         if puede_ver_contenido(notificacion):
-            _consulta(notificacion, actor, calidad)
             return notificacion
-    # Expired or annulled (perhaps just now, by its deadline: that stays committed).
-    raise NotificacionError(_("La notificación %(ref)s está «%(e)s»: su contenido ya no está "
-                              "disponible.") % {"ref": notificacion.referencia,
-                                                "e": notificacion.get_estado_display()})
+    # Raised outside the transaction: a deadline just applied stays committed.
+    raise _no_disponible(notificacion)
+
+
+def consultar(notificacion: Notificacion, actor: Actor) -> tuple[str, str, bytes]:
+    """(name, MIME type, bytes) of the content of a practised notification for its
+    destinatario or representative, recorded as a consulta (CONSULTA_POSTERIOR, sin
+    efecto, no acuse). The bytes are read and checked first, in the same transaction: a
+    download that cannot be served records nothing."""
+    with transaction.atomic():
+        notificacion = _locked(notificacion)
+        calidad = _exigir_actor(notificacion, actor)
+        if not puede_ver_contenido(notificacion):
+            raise _no_disponible(notificacion) if not notificacion.is_pendiente else \
+                NotificacionError(_("Acceda primero a la notificación %(ref)s: su contenido "
+                                    "se entrega con la comparecencia.")
+                                  % {"ref": notificacion.referencia})
+        leido = contenido(notificacion)
+        _consulta(notificacion, actor, calidad)
+    return leido
 
 
 def rechazar(notificacion: Notificacion, actor: Actor) -> Notificacion:
-    """Express rejection at the sede (art. 41.5): RECHAZADA, acuse; the trámite is done."""
+    """Express rejection at the sede (art. 41.5): RECHAZADA, acuse; the trámite is done.
+    Admitted while the interesado may appear (`admite_comparecencia`)."""
     with _Ficheros() as ficheros, transaction.atomic():
         notificacion = _locked(notificacion)
         calidad = _exigir_actor(notificacion, actor)
         now = timezone.now()
         _aplicar_plazos(notificacion, now, ficheros)
-        if not notificacion.is_pendiente:
+        if not admite_comparecencia(notificacion) or (
+                notificacion.estado == EstadoNotificacion.FALLIDA_PAPEL
+                and _caducada(notificacion, now)):
             # The deadline just applied must stay: raise only outside the transaction.
             estado = notificacion.get_estado_display()
         else:
             _cambiar(notificacion, EstadoNotificacion.RECHAZADA, TipoEvento.RECHAZO, at=now,
                      actor=actor, ficheros=ficheros,
                      accion="notificaciones.notificacion.rechazo",
-                     detalle={"calidad": calidad, "canal_origen": notificacion.canal})
+                     detalle={"calidad": calidad, "canal_origen": notificacion.canal,
+                              "estado_previo": notificacion.estado})
             return notificacion
     raise NotificacionError(_("La notificación %(ref)s ya no está pendiente (%(e)s): no "
                               "puede rechazarse.") % {"ref": notificacion.referencia,
                                                       "e": estado})
 
 
-def puede_ver_contenido(notificacion: Notificacion) -> bool:
-    """Whether the content may be shown (after `acceder`): practised or rejected ones
-    are; pending, expired and annulled ones are not."""
-    return notificacion.estado not in (*EstadoNotificacion.pendientes(),
-                                       EstadoNotificacion.EXPIRADA,
-                                       EstadoNotificacion.ANULADA)
-
-
 def contenido(notificacion: Notificacion) -> tuple[str, str, bytes]:
     """(name, MIME type, bytes) of the act notified, checked against the SHA-256 fixed
-    when the remesa was made. Call it only after `acceder` (the view's job)."""
+    when the remesa was made; only where `puede_ver_contenido`. Citizens' downloads go
+    through `consultar`, which records them."""
     remesa = notificacion.remesa
     if not puede_ver_contenido(notificacion):
         raise NotificacionError(_("El contenido de la notificación %(ref)s no está "
@@ -637,7 +747,7 @@ def contenido(notificacion: Notificacion) -> tuple[str, str, bytes]:
             data = handle.read()
     if hashlib.sha256(data).hexdigest() != remesa.contenido_sha256:
         logger.error("notificaciones: content of remesa %s does not match its hash", remesa.pk)
-        raise NotificacionError(_("El fichero notificado no coincide con su huella: no se "
+        raise ContenidoAlterado(_("El fichero notificado no coincide con su huella: no se "
                                   "entrega. Avise al soporte."))
     return remesa.contenido_nombre, remesa.contenido_mime, data
 
@@ -650,9 +760,11 @@ def registrar_entrega_papel(notificacion: Notificacion, *, resultado: str,
                             receptor_documento: str = "", acting_user) -> Notificacion:
     """What the notifier recorded for a paper notification (art. 42): entregada →
     ENTREGADA_PAPEL; rehusada → RECHAZADA (art. 41.5); ausente (two attempts),
-    desconocido, dirección incorrecta, fallecido → FALLIDA_PAPEL. If the notification
-    was already practised (e.g. accessed at the sede first), the delivery is recorded sin
-    efecto (art. 41.7)."""
+    desconocido, dirección incorrecta, fallecido → FALLIDA_PAPEL. Art. 41.7, the first
+    produced counts: a delivery dated before an access already recorded at the sede is the
+    practice (ENTREGADA_PAPEL as of `at`, acuse; the access stays as evidence, sin
+    efecto); otherwise, if the notification was already practised, rejected or expired,
+    the delivery is recorded sin efecto."""
     if resultado not in ResultadoPapel.values:
         raise NotificacionError(_("Resultado de la entrega desconocido: «%(r)s».")
                                 % {"r": resultado})
@@ -686,6 +798,25 @@ def registrar_entrega_papel(notificacion: Notificacion, *, resultado: str,
         if notificacion.estado == EstadoNotificacion.ANULADA:
             raise NotificacionError(_("La notificación %(ref)s está anulada.")
                                     % {"ref": notificacion.referencia})
+        if (resultado == ResultadoPapel.ENTREGADA
+                and notificacion.estado == EstadoNotificacion.ACCEDIDA
+                and notificacion.practicada_at is not None and at < notificacion.practicada_at):
+            # Art. 41.7: delivered on paper before the access at the sede; the delivery,
+            # first produced, is the practice and the access is kept as a consulta.
+            accesos = list(notificacion.eventos.select_for_update()
+                           .filter(tipo=TipoEvento.ACCESO, is_sin_efecto=False))
+            for acceso in accesos:
+                acceso.is_sin_efecto = True
+                acceso.detalle = {**acceso.detalle, "consulta": True,
+                                  "sin_efecto_por": "entrega_papel_anterior"}
+                acceso.save(update_fields=["is_sin_efecto", "detalle"])
+            notificacion.resultado_papel = resultado
+            notificacion.save(update_fields=["resultado_papel"])
+            _cambiar(notificacion, estado, tipo, at=at, actor=actor, acting_user=acting_user,
+                     ficheros=ficheros, accion="notificaciones.notificacion.entrega_papel",
+                     detalle={**detalle, "anterior_al_acceso": True,
+                              "accesos_sin_efecto": [a.pk for a in accesos]})
+            return notificacion
         if not notificacion.is_pendiente:
             _evento(notificacion, tipo, at=at, actor=actor, acting_user=acting_user,
                     sin_efecto=True, detalle={**detalle, "estado": notificacion.estado})

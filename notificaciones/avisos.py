@@ -44,14 +44,26 @@ def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.username)[:150]
 
 
+def _apoderamiento_en_vigor(notificacion: Notificacion) -> bool:
+    """Whether the apoderamiento recorded on the notification is in force today: not
+    revoked, and today within its dates (both inclusive). A revoked or ended one no
+    longer lets its apoderado appear, so they are not told there is something to see."""
+    apoderamiento = notificacion.apoderamiento if notificacion.apoderamiento_id else None
+    if apoderamiento is None or apoderamiento.revocado_at is not None:
+        return False
+    today = timezone.localdate()
+    return apoderamiento.valido_desde <= today and (
+        apoderamiento.valido_hasta is None or today <= apoderamiento.valido_hasta)
+
+
 def destinos(notificacion: Notificacion) -> list[tuple[str, str]]:
     """(canal, destino) of the avisos of a notification: the destinatario's e-mail and
-    phone, and the representative's (from the apoderamiento); each address once. SMS only
-    when a provider is configured."""
+    phone, and the representative's (from the apoderamiento, only while it is in force);
+    each address once. SMS only when a provider is configured."""
     pares: list[tuple[str, str]] = []
     emails = [notificacion.email]
     telefonos = [notificacion.telefono]
-    if notificacion.apoderamiento_id:
+    if _apoderamiento_en_vigor(notificacion):
         emails.append(notificacion.apoderamiento.apoderado_email)
         telefonos.append(notificacion.apoderamiento.apoderado_telefono)
     for email in emails:

@@ -7,6 +7,7 @@ the typed helpers of `provincial.env`.
 | NOTIFICACIONES_SMS_BACKEND | NOTIFICACIONES_SMS_BACKEND | `notificaciones.sms.FileSmsSender` outside PRODUCTION; empty (no SMS) in production |
 | NOTIFICACIONES_SMS_SINK | NOTIFICACIONES_SMS_SINK | `<PROVINCIAL_DATA_DIR or .data>/sms.jsonl` |
 | NOTIFICACIONES_VENCIMIENTO_SECONDS | NOTIFICACIONES_VENCIMIENTO_SECONDS | 60 (how often the periodic task rejects by deadline) |
+| NOTIFICACIONES_NIVEL_MINIMO | NOTIFICACIONES_NIVEL_MINIMO | `sustancial` in PRODUCTION, `bajo` outside (bajo, sustancial or alto; anything else is ImproperlyConfigured at first use) |
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from provincial.env import env_int, env_str
 
 FILE_SENDER = "notificaciones.sms.FileSmsSender"
+# The eIDAS levels of assurance, lowest first (sede.identificacion uses the same codes).
+NIVELES = ("bajo", "sustancial", "alto")
 
 
 def _get(name: str, default: Any) -> Any:
@@ -47,3 +51,20 @@ def sms_sink() -> Path:
 def vencimiento_seconds() -> int:
     return int(_get("NOTIFICACIONES_VENCIMIENTO_SECONDS",
                     env_int("NOTIFICACIONES_VENCIMIENTO_SECONDS", 60)))
+
+
+def nivel_minimo() -> str:
+    """The lowest level of identification with which a citizen may access the content of
+    a notification or reject it: the setting, else the environment variable, else
+    "sustancial" in production and "bajo" outside. A value that is not a level raises
+    ImproperlyConfigured (at first use: the sede's pages need it)."""
+    configured = getattr(settings, "NOTIFICACIONES_NIVEL_MINIMO", None)
+    if configured in (None, ""):
+        configured = env_str("NOTIFICACIONES_NIVEL_MINIMO", "")
+    default = "sustancial" if settings.PRODUCTION else "bajo"
+    value = (str(configured).strip() or default).lower()
+    if value not in NIVELES:
+        raise ImproperlyConfigured(
+            f"NOTIFICACIONES_NIVEL_MINIMO={configured!r} is not a level of assurance: use "
+            f"one of {', '.join(NIVELES)} (lowest first).")
+    return value

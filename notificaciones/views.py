@@ -11,6 +11,8 @@ page of its own (GET shows what will happen)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -69,7 +71,11 @@ def _flags(notificacion: Notificacion) -> dict:
     return {
         "puede_reenviar": notificacion.estado == EstadoNotificacion.PUESTA_DISPOSICION
         and notificacion.canal == Canal.SEDE,
-        "puede_entrega": notificacion.estado == EstadoNotificacion.PENDIENTE_PAPEL,
+        # A paper notice the citizen opened at the sede may still have been delivered
+        # earlier: recorded, the first produced counts (art. 41.7).
+        "puede_entrega": notificacion.estado == EstadoNotificacion.PENDIENTE_PAPEL or (
+            notificacion.canal == Canal.PAPEL
+            and notificacion.estado == EstadoNotificacion.ACCEDIDA),
         "puede_anular": pendiente,
     }
 
@@ -135,7 +141,8 @@ def entrega(request: HttpRequest, pk: int) -> HttpResponse:
     notificacion = queries.get_notificacion_for(request, pk)
     if not _flags(notificacion)["puede_entrega"]:
         return _no_disponible(request, notificacion, _(
-            "Solo se registra la entrega de una notificación en papel pendiente."))
+            "Solo se registra la entrega de una notificación en papel pendiente o accedida "
+            "en la sede."))
     form = EntregaPapelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -206,6 +213,22 @@ def _canal_previsto(interesado, motivo: str) -> tuple[str, str]:
     return Canal.PAPEL.label, MotivoCanal.NO_OBLIGADO.label
 
 
+def _sin_apoderamiento_url(interesado, procedimiento_code: str) -> str:
+    """For a legal person without an apoderamiento in force for the procedure: the link
+    to register one (prefilled). A legal person can only appear at the sede through a
+    representative registered for it (identification carries natural persons' DNI/NIE
+    only), so without one nobody can access it and it is rejected by the ten days.
+    "" otherwise."""
+    if not es_persona_juridica(interesado.documento):
+        return ""
+    if actions.apoderamiento_vigente(interesado.documento, procedimiento_code) is not None:
+        return ""
+    params = {"poderdante_tipo_documento": "CIF", "poderdante_documento": interesado.documento,
+              "poderdante_nombre": interesado.nombre_completo,
+              "procedimiento_code": procedimiento_code}
+    return f"{reverse('gestion:notificaciones:apoderamiento_nuevo')}?{urlencode(params)}"
+
+
 @require_http_methods(["GET", "POST"])
 @shows_signing_failure
 def nueva(request: HttpRequest) -> HttpResponse:
@@ -220,7 +243,8 @@ def nueva(request: HttpRequest) -> HttpResponse:
             request.GET.get("page"))
         return render(request, "notificaciones/gestion/elegir_documento.html",
                       {"page": page, "q": term})
-    if not raw.isdigit():
+    # ASCII digits within a bigint: anything else ("²", 10**30) is the same 400.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         return render(request, "notificaciones/gestion/elegir_documento.html", {
             "page": Paginator(_documentos_firmados(""), PAGE_SIZE).get_page(1), "q": "",
             "error": _("El documento indicado no es válido: elíjalo de la lista.")}, status=400)
@@ -261,9 +285,11 @@ def nueva(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('gestion:notificaciones:home')}"
                             f"?remesa={remesa.pk}&estado=todas")
     filas = form.filas()
+    procedimiento_code = (expediente.procedimiento.code or "")[:30]
     for fila in filas:
         motivo = fila["motivo"].value() if fila["motivo"] is not None else ""
         fila["canal"], fila["motivo_canal"] = _canal_previsto(fila["i"], motivo or "")
+        fila["apoderamiento_url"] = _sin_apoderamiento_url(fila["i"], procedimiento_code)
     return render(request, "notificaciones/gestion/nueva.html", {
         "documento": documento, "expediente": expediente, "form": form, "filas": filas,
         "previas": queries.notificaciones_de_expediente(expediente)},
@@ -301,9 +327,17 @@ def apoderamientos(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "hoy": timezone.localdate()})
 
 
+# What the link of the «Notificar» page may prefill in a new apoderamiento.
+APODERAMIENTO_PREFILL = ("poderdante_tipo_documento", "poderdante_documento",
+                         "poderdante_nombre", "procedimiento_code")
+
+
 @require_http_methods(["GET", "POST"])
 def apoderamiento_nuevo(request: HttpRequest) -> HttpResponse:
-    form = ApoderamientoForm(request.POST or None)
+    initial = {"valido_desde": timezone.localdate(),
+               **{name: request.GET[name][:250] for name in APODERAMIENTO_PREFILL
+                  if request.GET.get(name)}}
+    form = ApoderamientoForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             apoderamiento = actions.registrar_apoderamiento(acting_user=request.user,

@@ -5,8 +5,14 @@ Who sends it, its reference and concept are shown to the identified destinatario
 representative) before anything else, as Notific@ and the DEHú do; the document itself
 only after a deliberate confirmation, which is the comparecencia (art. 43.1 Ley 39/2015)
 and practises the notification. The express rejection (art. 41.5) has its own
-confirmation. Both need the minimum level of identification (access.nivel_minimo); every
-later download of the content is recorded as a consulta (actions.acceder)."""
+confirmation. Both need the minimum level of identification (access.nivel_minimo), and
+both are offered while actions.admite_comparecencia (pending, or a failed paper delivery,
+art. 42.1). The content is served only where actions.puede_ver_contenido (accessed, or
+delivered on paper), each download recorded as a consulta (actions.consultar).
+
+A NotificacionError raised while acting (e.g. the representation revoked meanwhile) is
+404 when the citizen no longer reaches the notification, otherwise 409 with its message;
+a sello that cannot seal the acuse (SigningFailed) is 503 and nothing is recorded."""
 
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ from notificaciones.choices import EstadoNotificacion
 from notificaciones.forms_ciudadano import PENDIENTES, AccederForm, FiltroForm, RechazarForm
 from notificaciones.models import Notificacion
 from provincial import audit
+from provincial.documents.services import SigningFailed
 from provincial.ratelimit import rate_limit
 from sede.identificacion import ciudadano_required
 from sede.views import page
@@ -86,7 +93,8 @@ def _detalle(request: HttpRequest, notificacion: Notificacion, *,
         "n": notificacion, "ciudadano": ciudadano, "remesa": notificacion.remesa,
         "is_representante": access.is_representante(ciudadano, notificacion),
         "is_pendiente": notificacion.is_pendiente,
-        "is_accedida": notificacion.estado == EstadoNotificacion.ACCEDIDA,
+        "puede_comparecer": actions.admite_comparecencia(notificacion),
+        "puede_ver_contenido": actions.puede_ver_contenido(notificacion),
         "is_rechazada": notificacion.estado in (EstadoNotificacion.RECHAZADA,
                                                 EstadoNotificacion.RECHAZADA_PLAZO),
         "nivel_ok": access.nivel_suficiente(ciudadano.level),
@@ -133,7 +141,7 @@ def acceder(request: HttpRequest, pk: int) -> HttpResponse:
     """The comparecencia: with the box ticked, the content is opened and the notification
     practised; then the detail offers the document and the acuse."""
     notificacion = access.get_notificacion_of(request.ciudadano, pk)
-    if not notificacion.is_pendiente:
+    if not actions.admite_comparecencia(notificacion):
         return redirect("notificaciones_ciudadano:detalle", pk=notificacion.pk)
     if not access.nivel_suficiente(request.ciudadano.level):
         return _nivel_insuficiente(request, notificacion)
@@ -143,19 +151,27 @@ def acceder(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         notificacion = actions.acceder(notificacion, _actor(request))
     except actions.NotificacionError as exc:
+        # Shown on the notification as it now is (perhaps just rejected by its deadline);
+        # 404 if the citizen no longer reaches it.
         return _detalle(request, access.get_notificacion_of(request.ciudadano, pk),
                         error=exc.message, status=409)
+    except SigningFailed as exc:
+        logger.warning("notificaciones: access to %s not recorded: %s", notificacion.pk,
+                       exc.message)
+        return _detalle(request, notificacion, status=503, error=_(
+            "No se ha registrado el acceso: no se ha podido sellar su acuse con el sello de "
+            "órgano de la entidad. No se ha guardado nada y la notificación sigue como "
+            "estaba. Inténtelo de nuevo más tarde."))
     except DatabaseError:
         logger.exception("notificaciones: access to %s not recorded", notificacion.pk)
         return _detalle(request, notificacion, status=503, error=_(
             "No se ha podido registrar el acceso por un problema técnico; no se ha guardado "
             "nada. Inténtelo de nuevo dentro de unos minutos."))
     if notificacion.estado != EstadoNotificacion.ACCEDIDA:
-        # Its ten days had passed before the periodic task rejected it.
-        messages.warning(request, _("La notificación %(ref)s ya se había entendido "
-                                    "rechazada al pasar diez días naturales sin acceder a "
-                                    "ella: este acceso no la practica.")
-                         % {"ref": notificacion.referencia})
+        # Practised meanwhile by another means (e.g. delivered on paper).
+        messages.info(request, _("La notificación %(ref)s ya estaba practicada: %(e)s.")
+                      % {"ref": notificacion.referencia,
+                         "e": notificacion.get_estado_display()})
     else:
         messages.success(request, _("Ha accedido al contenido de la notificación "
                                     "%(ref)s: queda practicada con fecha y hora "
@@ -172,7 +188,7 @@ def rechazar(request: HttpRequest, pk: int) -> HttpResponse:
     """The express rejection (art. 41.5): its own page explains the consequence and asks
     for confirmation; only the confirmed POST rejects."""
     notificacion = access.get_notificacion_of(request.ciudadano, pk)
-    if not notificacion.is_pendiente:
+    if not actions.admite_comparecencia(notificacion):
         return redirect("notificaciones_ciudadano:detalle", pk=notificacion.pk)
     if not access.nivel_suficiente(request.ciudadano.level):
         return _nivel_insuficiente(request, notificacion)
@@ -184,7 +200,16 @@ def rechazar(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 notificacion = actions.rechazar(notificacion, _actor(request))
             except actions.NotificacionError as exc:
+                # 404 if the citizen no longer reaches it (e.g. representation revoked).
+                notificacion = access.get_notificacion_of(request.ciudadano, pk)
                 error, status = exc.message, 409
+            except SigningFailed as exc:
+                logger.warning("notificaciones: rejection of %s not recorded: %s",
+                               notificacion.pk, exc.message)
+                error, status = _("No se ha registrado el rechazo: no se ha podido sellar su "
+                                  "acuse con el sello de órgano de la entidad. No se ha "
+                                  "guardado nada y la notificación sigue pendiente. Inténtelo "
+                                  "de nuevo más tarde."), 503
             except DatabaseError:
                 logger.exception("notificaciones: rejection of %s not recorded",
                                  notificacion.pk)
@@ -208,21 +233,25 @@ def rechazar(request: HttpRequest, pk: int) -> HttpResponse:
 @ciudadano_required
 @rate_limit("sede-notificaciones", limit=RATE_LIMIT, seconds=RATE_WINDOW, methods=("GET",))
 def contenido(request: HttpRequest, pk: int) -> HttpResponse:
-    """The document notified, once accessed; each download is recorded as a consulta.
-    Before access it does not exist for the citizen, and after a rejection (express or by
-    the passing of the ten days) the sede does not deliver it as notified either."""
+    """The document notified, where actions.puede_ver_contenido (accessed, or delivered on
+    paper); each download is recorded as a consulta. Before access it does not exist for
+    the citizen (404), and after a rejection (express or by the passing of the ten days),
+    an expiry or an annulment the sede does not deliver it as notified either."""
     notificacion = access.get_notificacion_of(request.ciudadano, pk)
-    if notificacion.estado != EstadoNotificacion.ACCEDIDA:
+    if not actions.puede_ver_contenido(notificacion):
         raise Http404
     if not access.nivel_suficiente(request.ciudadano.level):
         return _nivel_insuficiente(request, notificacion)
     try:
-        # Read and checked against its hash first: a download that cannot be served is
-        # not recorded as a consulta.
-        nombre, mime, content = actions.contenido(notificacion)
-        actions.acceder(notificacion, _actor(request))
-    except actions.NotificacionError as exc:
+        # Read and checked against its hash before the consulta is recorded: a download
+        # that cannot be served records nothing.
+        nombre, mime, content = actions.consultar(notificacion, _actor(request))
+    except actions.ContenidoAlterado as exc:
+        # The stored file does not match its hash: the server's fault (logged).
         return _detalle(request, notificacion, error=exc.message, status=500)
+    except actions.NotificacionError as exc:
+        return _detalle(request, access.get_notificacion_of(request.ciudadano, pk),
+                        error=exc.message, status=409)
     response = HttpResponse(content, content_type=mime or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(
         True, nombre or f"{notificacion.referencia}.pdf")

@@ -5,6 +5,7 @@ first terminal event wins (art. 41.7), atomicity and tenant isolation."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import pytest
 from django.db import connection
@@ -35,9 +36,11 @@ from notificaciones.choices import (
 )
 from notificaciones.models import Aviso, ContadorNotificacion, Evento, Notificacion, Remesa
 from provincial.documents.models import IssuedDocument
+from provincial.documents.services import SigningFailed
 from provincial.models import AuditEvent
 from registro import services as registro
 from registro.models import Asiento, ContadorRegistro
+from tests.documents_signing.conftest import sello_of, trusted_pki  # noqa: F401 (fixtures)
 from tests.expedientes.conftest import CIF, DNI, make_documento
 from tests.notificaciones.conftest import (
     OTHER_DNI,
@@ -49,7 +52,11 @@ from tests.notificaciones.conftest import (
     papel,
 )
 
-YEAR = timezone.localdate().year
+
+def year() -> int:
+    """The year of the references, computed when the test runs (not at import: a run
+    that crosses New Year's Eve would disagree)."""
+    return timezone.now().astimezone(actions.MADRID).year
 
 
 def apoderar(poderdante=DNI, apoderado=REPRESENTANTE_DNI, procedimiento="", **extra):
@@ -91,8 +98,8 @@ def test_references_are_numbered_without_gaps_per_year(resolucion):
     first = notificar(resolucion, lucia(), empresa())
     second = notificar(resolucion, papel())
     assert [n.referencia for n in first + second] == [
-        f"N-{YEAR}-{i:06d}" for i in (1, 2, 3)]
-    assert ContadorNotificacion.objects.get(year=YEAR).last == 3
+        f"N-{year()}-{i:06d}" for i in (1, 2, 3)]
+    assert ContadorNotificacion.objects.get(year=year()).last == 3
 
 
 def test_each_notification_has_its_salida_with_the_content_and_the_interesado(resolucion,
@@ -187,7 +194,7 @@ def test_a_failure_half_way_leaves_nothing(resolucion, monkeypatch):
     monkeypatch.setattr(avisos, "programar", failing)
     with pytest.raises(RuntimeError):
         notificar(resolucion, lucia(), empresa())
-    assert calls == [f"N-{YEAR}-000001", f"N-{YEAR}-000002"]
+    assert calls == [f"N-{year()}-000001", f"N-{year()}-000002"]
     assert not Remesa.objects.exists()
     assert not Notificacion.objects.exists()
     assert not Evento.objects.exists()
@@ -201,7 +208,7 @@ def test_a_failure_half_way_leaves_nothing(resolucion, monkeypatch):
     monkeypatch.setattr(avisos, "programar", real)
     # The numbers given back are used again: no gap.
     [n] = notificar(resolucion)
-    assert n.referencia == f"N-{YEAR}-000001"
+    assert n.referencia == f"N-{year()}-000001"
 
 
 # --- apoderamientos -----------------------------------------------------------------------
@@ -223,7 +230,7 @@ def test_the_apoderamiento_in_force_names_the_representative(resolucion):
     acceder(n, actor("00000023T", "Pilar Soler"))
     n.refresh_from_db()
     assert (n.estado, n.actor_documento) == (EstadoNotificacion.ACCEDIDA, "00000023T")
-    acceder(n, actor())
+    actions.consultar(n, actor())
     assert n.eventos.filter(tipo=TipoEvento.CONSULTA_POSTERIOR).count() == 1
     # Someone else's NIF: refused (the view answers 404).
     with pytest.raises(NotificacionError):
@@ -281,7 +288,13 @@ def test_access_practises_it_once_and_records_who_how_and_from_where(resolucion)
     assert (acceso.ip, acceso.user_agent, acceso.estado_resultante) == (
         "192.0.2.10", "pytest", EstadoNotificacion.ACCEDIDA)
     assert acceso.acuse is not None
+    # A second access (another tab, a double click) records nothing: nothing is served.
     acceder(n, actor())
+    assert not n.eventos.filter(tipo=TipoEvento.CONSULTA_POSTERIOR).exists()
+    # Each download of the content is a consulta, sin efecto, without acuse.
+    nombre, _mime, data = actions.consultar(n, actor())
+    assert (nombre, hashlib.sha256(data).hexdigest()) == ("resolucion.pdf",
+                                                          n.remesa.contenido_sha256)
     consulta = n.eventos.get(tipo=TipoEvento.CONSULTA_POSTERIOR)
     assert (consulta.is_sin_efecto, consulta.acuse, consulta.estado_resultante) == (
         True, None, "")
@@ -302,7 +315,7 @@ def test_another_citizen_can_neither_open_nor_reject(resolucion):
     assert list(n.eventos.values_list("tipo", flat=True)) == [TipoEvento.PUESTA_DISPOSICION]
 
 
-def test_express_rejection_ends_it_and_the_content_can_still_be_read(resolucion):
+def test_express_rejection_ends_it_and_the_content_is_no_longer_delivered(resolucion):
     [n] = notificar(resolucion)
     rechazar(n, actor())
     n.refresh_from_db()
@@ -310,11 +323,36 @@ def test_express_rejection_ends_it_and_the_content_can_still_be_read(resolucion)
     assert n.eventos.get(tipo=TipoEvento.RECHAZO).acuse is not None
     with pytest.raises(NotificacionError, match="ya no está pendiente"):
         rechazar(n, actor())
-    acceder(n, actor())
+    # The trámite is done (art. 41.5): the sede does not deliver the content as notified,
+    # and nothing is recorded for the attempt.
+    assert not actions.puede_ver_contenido(n)
+    with pytest.raises(NotificacionError, match="fue rechazada"):
+        acceder(n, actor())
+    with pytest.raises(NotificacionError, match="fue rechazada"):
+        actions.consultar(n, actor())
+    with pytest.raises(NotificacionError, match="no está disponible"):
+        actions.contenido(n)
     n.refresh_from_db()
     assert n.estado == EstadoNotificacion.RECHAZADA  # the first terminal event counts
-    assert n.eventos.get(tipo=TipoEvento.CONSULTA_POSTERIOR).is_sin_efecto
-    assert actions.contenido(n)[2].startswith(b"%PDF-")
+    assert list(n.eventos.values_list("tipo", flat=True)) == [TipoEvento.PUESTA_DISPOSICION,
+                                                              TipoEvento.RECHAZO]
+
+
+@pytest.mark.parametrize(("estado", "visible"), [
+    (EstadoNotificacion.PUESTA_DISPOSICION, False), (EstadoNotificacion.PENDIENTE_PAPEL, False),
+    (EstadoNotificacion.ACCEDIDA, True), (EstadoNotificacion.ENTREGADA_PAPEL, True),
+    (EstadoNotificacion.RECHAZADA, False), (EstadoNotificacion.RECHAZADA_PLAZO, False),
+    (EstadoNotificacion.FALLIDA_PAPEL, False), (EstadoNotificacion.EXPIRADA, False),
+    (EstadoNotificacion.ANULADA, False),
+])
+def test_the_content_is_delivered_only_once_accessed_or_delivered_on_paper(estado, visible):
+    assert actions.puede_ver_contenido(Notificacion(estado=estado)) is visible
+    assert set(EstadoNotificacion.values) == {
+        EstadoNotificacion.PUESTA_DISPOSICION, EstadoNotificacion.PENDIENTE_PAPEL,
+        EstadoNotificacion.ACCEDIDA, EstadoNotificacion.ENTREGADA_PAPEL,
+        EstadoNotificacion.RECHAZADA, EstadoNotificacion.RECHAZADA_PLAZO,
+        EstadoNotificacion.FALLIDA_PAPEL, EstadoNotificacion.EXPIRADA,
+        EstadoNotificacion.ANULADA}  # a new state must be decided here
 
 
 def test_content_is_not_given_before_access(resolucion):
@@ -419,3 +457,132 @@ def test_a_notification_of_a_is_neither_visible_nor_actionable_from_b(province, 
         n.refresh_from_db()
         assert n.estado == EstadoNotificacion.PUESTA_DISPOSICION
         assert n.eventos.count() == 1
+
+
+# --- review: paper after a failed delivery, art. 41.7, double submits, the sello -----------
+
+
+def test_after_a_failed_paper_delivery_access_at_the_sede_practises_it(resolucion, province):
+    ausente, rehusa = notificar(resolucion, papel(), papel(documento="00000023T"))
+    now = timezone.now()
+    for n in (ausente, rehusa):
+        registrar_entrega_papel(n, resultado=ResultadoPapel.AUSENTE, at=now,
+                                acting_user=province.clerk_a)
+        n.refresh_from_db()
+        assert n.estado == EstadoNotificacion.FALLIDA_PAPEL
+        assert actions.admite_comparecencia(n)
+        assert not actions.puede_ver_contenido(n)
+    # Art. 42.1: the interesado may still appear at the sede; the access practises it.
+    acceder(ausente, actor(OTHER_DNI, "Tomás Ruiz"))
+    ausente.refresh_from_db()
+    assert ausente.estado == EstadoNotificacion.ACCEDIDA
+    acceso = ausente.eventos.get(tipo=TipoEvento.ACCESO)
+    assert (acceso.is_sin_efecto, acceso.acuse is not None,
+            acceso.detalle["estado_previo"]) == (False, True, EstadoNotificacion.FALLIDA_PAPEL)
+    assert ausente.practicada_at == acceso.at
+    assert actions.consultar(ausente, actor(OTHER_DNI, "Tomás Ruiz"))[2].startswith(b"%PDF-")
+    # ...or reject it expressly (art. 41.5).
+    rechazar(rehusa, actor("00000023T", "Tomás Ruiz"))
+    rehusa.refresh_from_db()
+    assert rehusa.estado == EstadoNotificacion.RECHAZADA
+    assert rehusa.eventos.get(tipo=TipoEvento.RECHAZO).acuse is not None
+
+
+def test_a_paper_delivery_dated_before_the_access_is_the_practice(resolucion, province):
+    [n] = notificar(resolucion, papel())
+    acceder(n, actor(OTHER_DNI, "Tomás Ruiz"))
+    n.refresh_from_db()
+    acceso = n.eventos.get(tipo=TipoEvento.ACCESO)
+    assert n.practicada_at == acceso.at
+    # The notifier delivered it before the access; the record arrives later.
+    entregada_at = n.puesta_at + (acceso.at - n.puesta_at) / 2
+    assert n.puesta_at < entregada_at < acceso.at
+    registrar_entrega_papel(n, resultado=ResultadoPapel.ENTREGADA, at=entregada_at,
+                            receptor_nombre="Tomás Ruiz", receptor_documento=OTHER_DNI,
+                            acting_user=province.clerk_a)
+    n.refresh_from_db()
+    assert (n.estado, n.practicada_at, n.resultado_papel) == (
+        EstadoNotificacion.ENTREGADA_PAPEL, entregada_at, ResultadoPapel.ENTREGADA)
+    assert (n.actor_nombre, n.actor_metodo) == ("Tomás Ruiz", "papel")
+    entrega = n.eventos.get(tipo=TipoEvento.ENTREGA_PAPEL)
+    assert (entrega.is_sin_efecto, entrega.at, entrega.estado_resultante) == (
+        False, entregada_at, EstadoNotificacion.ENTREGADA_PAPEL)
+    assert entrega.acuse is not None
+    # The access stays as evidence, with its acuse, but sin efecto: a consulta.
+    acceso.refresh_from_db()
+    assert (acceso.is_sin_efecto, acceso.detalle["consulta"], acceso.acuse is not None) == (
+        True, True, True)
+    assert entrega.detalle["accesos_sin_efecto"] == [acceso.pk]
+    # Delivered on paper: the interesado may re-read it at the sede.
+    assert actions.puede_ver_contenido(n)
+    # A second record, whatever its date, changes nothing.
+    registrar_entrega_papel(n, resultado=ResultadoPapel.ENTREGADA, at=n.puesta_at,
+                            receptor_nombre="Otro", acting_user=province.clerk_a)
+    n.refresh_from_db()
+    assert (n.estado, n.practicada_at) == (EstadoNotificacion.ENTREGADA_PAPEL, entregada_at)
+    assert n.eventos.filter(tipo=TipoEvento.ENTREGA_PAPEL, is_sin_efecto=True).count() == 1
+
+
+def test_a_paper_delivery_dated_after_the_access_stays_without_effect(resolucion, province):
+    [n] = notificar(resolucion, papel())
+    acceder(n, actor(OTHER_DNI, "Tomás Ruiz"))
+    n.refresh_from_db()
+    practicada = n.practicada_at
+    registrar_entrega_papel(n, resultado=ResultadoPapel.ENTREGADA, at=practicada,
+                            receptor_nombre="Tomás Ruiz", acting_user=province.clerk_a)
+    n.refresh_from_db()
+    assert (n.estado, n.practicada_at) == (EstadoNotificacion.ACCEDIDA, practicada)
+    assert not n.eventos.get(tipo=TipoEvento.ACCESO).is_sin_efecto
+    assert n.eventos.get(tipo=TipoEvento.ENTREGA_PAPEL).is_sin_efecto
+
+
+def test_the_same_document_is_not_notified_twice_to_someone_with_one_pending(resolucion,
+                                                                           province):
+    [primera] = notificar(resolucion, lucia(), acting_user=province.clerk_a)
+    before = (Remesa.objects.count(), Asiento.objects.count(), IssuedDocument.objects.count(),
+              ContadorNotificacion.objects.get().last)
+    # A double submit, or a second remesa including her among others.
+    for destinatarios in ([lucia()], [empresa(), lucia()]):
+        with pytest.raises(NotificacionError) as refused:
+            notificar(resolucion, *destinatarios, acting_user=province.clerk_a)
+        assert refused.value.message == (
+            f"Lucía Pérez Gómez ({DNI}) ya tiene pendiente la notificación "
+            f"{primera.referencia} de este mismo documento: no se notifica dos veces. Espere "
+            "a que se practique o anúlela antes de notificarlo de nuevo.")
+    assert (Remesa.objects.count(), Asiento.objects.count(), IssuedDocument.objects.count(),
+            ContadorNotificacion.objects.get().last) == before
+    # Others, and another document, are not affected.
+    notificar(resolucion, empresa())
+    otro = make_documento(resolucion.expediente, titulo="Liquidación de la tasa",
+                          estado=EstadoDocumento.FIRMADO)
+    notificar(otro, lucia())
+    # Once it is no longer pending (annulled, or practised), it may be notified again.
+    anular(primera, motivo="Se envió sin el anexo", acting_user=province.clerk_a)
+    [segunda] = notificar(resolucion, lucia())
+    assert segunda.estado == EstadoNotificacion.PUESTA_DISPOSICION
+    # On paper too; a failed delivery is not pending: it may be tried again.
+    [en_papel] = notificar(resolucion, papel())
+    with pytest.raises(NotificacionError, match="ya tiene pendiente"):
+        notificar(resolucion, papel())
+    registrar_entrega_papel(en_papel, resultado=ResultadoPapel.DESCONOCIDO,
+                            at=timezone.now(), acting_user=province.clerk_a)
+    [reintento] = notificar(resolucion, papel(direccion="C/ Nou 7, 03698 Agost"))
+    assert reintento.estado == EstadoNotificacion.PENDIENTE_PAPEL
+
+
+def test_a_sello_that_cannot_seal_the_acuse_leaves_the_notification_as_it_was(
+        resolucion, province, sello_of):  # noqa: F811
+    [n] = notificar(resolucion)
+    sello_of("expired")
+    documentos = IssuedDocument.objects.count()
+    for action in (acceder, rechazar):
+        with pytest.raises(SigningFailed, match="no se ha podido sellar"):
+            action(n, actor())
+        n.refresh_from_db()
+        assert (n.estado, n.practicada_at, n.actor_documento) == (
+            EstadoNotificacion.PUESTA_DISPOSICION, None, "")
+        assert list(n.eventos.values_list("tipo", flat=True)) == [
+            TipoEvento.PUESTA_DISPOSICION]
+        assert IssuedDocument.objects.count() == documentos
+        assert not AuditEvent.objects.filter(object_id=str(n.pk), action__in=[
+            "notificaciones.notificacion.acceso", "notificaciones.notificacion.rechazo"]).exists()

@@ -97,8 +97,11 @@ def test_the_carpeta_shows_the_notifications_with_the_pending_count(pendiente):
 
 
 def test_the_list_shows_own_pending_first_with_the_deadline_and_past_ones_with_state(
-        pendiente, ajena, resolucion, province):
-    pasada = notificar(resolucion, lucia(), acting_user=province.clerk_a,
+        pendiente, ajena, expediente, province):
+    liquidacion = make_documento(expediente, titulo="Liquidación de la tasa",
+                                 tipo_documental=TipoDocumental.RESOLUCION,
+                                 estado=EstadoDocumento.FIRMADO, nombre_fichero="tasa.pdf")
+    pasada = notificar(liquidacion, lucia(), acting_user=province.clerk_a,
                        concepto="Liquidación de la tasa")[0]
     actions.rechazar(pasada, actor())
     pendiente.refresh_from_db()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import zoneinfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from notificaciones import queries
@@ -48,13 +50,27 @@ def _month_start(now: datetime.datetime, back: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
 
 
+# Mid-month, mid-morning in Madrid; two months back and thirteen months back are
+# ordinary months too.
+NOW = datetime.datetime(2026, 6, 17, 11, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Madrid"))
+
+
 @pytest.fixture
 def datos(in_a, resolucion):
     """This month: four accessed after 1, 2, 3 and 10 hours, one pending. Two months ago:
     one accessed after 5 hours, one rejected by the ten days, one rejected expressly.
     Thirteen months ago (outside the window): one accessed after 100 hours. And one on
-    paper, delivered (not electronic)."""
+    paper, delivered (not electronic).
+
+    The clock stands still mid-month (the test and the page read the same now): from the
+    real now, on the 1st before 10:00 this month's accesses would lie in the future."""
+    with time_machine.travel(NOW, tick=False):
+        yield _datos(resolucion)
+
+
+def _datos(resolucion) -> datetime.datetime:
     now = timezone.now()
+    assert now == NOW
     remesa = _remesa(resolucion)
     este = _month_start(now, 0)
     for horas in (1, 2, 3, 10):

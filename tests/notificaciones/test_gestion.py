@@ -444,3 +444,27 @@ def test_b_clerk_gets_404_for_every_object_of_a(client_for, province, varias):
         assert n.estado == EstadoNotificacion.PUESTA_DISPOSICION
         assert a_poder.revocado_at is None
         assert not Aviso.objects.filter(notificacion=n, is_reenvio=True).exists()
+
+
+def test_a_delivery_dated_before_the_sedes_access_is_recorded_and_is_the_practice(
+        clerk, province, resolucion):
+    """Art. 41.7: a paper notice also put at disposal at the sede; the citizen opened it
+    there at 12:00, but the notifier had delivered it at 11:00: the clerk can still record
+    the delivery, which is the practice."""
+    import time_machine
+
+    puesta = datetime.datetime(2026, 6, 17, 10, 0, tzinfo=actions.MADRID)
+    with time_machine.travel(puesta, tick=False), _in_a(province):
+        [p] = notificar(resolucion, papel(), user=province.clerk_a)
+    with time_machine.travel(puesta + datetime.timedelta(hours=2), tick=False), \
+            _in_a(province):
+        actions.acceder(p, actor(documento=OTHER_DNI, nombre="Tomás Ruiz"))
+    with time_machine.travel(puesta + datetime.timedelta(hours=3), tick=False):
+        response = clerk.post(f"{BASE}{p.pk}/entrega/", {
+            "resultado": "entregada", "at": "2026-06-17T11:00:00",
+            "receptor_nombre": "Tomás Ruiz", "receptor_documento": OTHER_DNI}, follow=True)
+    assert "Resultado de la entrega registrado." in response.content.decode()
+    with _in_a(province):
+        p.refresh_from_db()
+        assert p.estado == EstadoNotificacion.ENTREGADA_PAPEL
+        assert p.practicada_at == puesta + datetime.timedelta(hours=1)

@@ -101,23 +101,30 @@ def test_access_one_second_before_the_deadline_practises_it(resolucion):
     assert vencer_pendientes(notificacion.vence_at + HOUR) == 0
 
 
-def test_access_after_the_deadline_before_the_task_ran_is_a_rejection_then_a_consulta(
+def test_access_after_the_deadline_before_the_task_ran_is_refused_and_records_the_rejection(
         resolucion):
     with time_machine.travel(madrid(2027, 3, 25, 10, 0, 0), tick=False):
         [notificacion] = notificar(resolucion)
-    with time_machine.travel(notificacion.vence_at + 5 * SECOND, tick=False):
+    with time_machine.travel(notificacion.vence_at + 5 * SECOND, tick=False), \
+            pytest.raises(NotificacionError) as refused:
         acceder(notificacion, actor())
+    # The citizen is told why, in Spanish, with the moment of the rejection.
+    assert "se entendió rechazada el 04/04/2027 10:00:00" in refused.value.message
+    assert "art. 43.2" in refused.value.message
     notificacion.refresh_from_db()
+    # The rejection by deadline is recorded (as of vence_at) and stays, with its acuse...
     assert notificacion.estado == EstadoNotificacion.RECHAZADA_PLAZO
     assert notificacion.practicada_at == notificacion.vence_at
     tipos = list(notificacion.eventos.values_list("tipo", "is_sin_efecto"))
-    assert tipos[-2:] == [(TipoEvento.RECHAZO_PLAZO, False),
-                          (TipoEvento.CONSULTA_POSTERIOR, True)]
-    # Rejected: the trámite is done, but the person may still read what was notified.
-    assert actions.puede_ver_contenido(notificacion)
-    nombre, mime, data = actions.contenido(notificacion)
-    assert (nombre, mime) == ("resolucion.pdf", "application/pdf")
-    assert data.startswith(b"%PDF-")
+    assert tipos == [(TipoEvento.PUESTA_DISPOSICION, False), (TipoEvento.RECHAZO_PLAZO, False)]
+    assert notificacion.eventos.get(tipo=TipoEvento.RECHAZO_PLAZO).acuse is not None
+    # ...but no consulta: nothing was served, and the content is not delivered any more.
+    assert not actions.puede_ver_contenido(notificacion)
+    with pytest.raises(NotificacionError):
+        actions.contenido(notificacion)
+    with pytest.raises(NotificacionError, match="se entendió rechazada"):
+        acceder(notificacion, actor())
+    assert notificacion.eventos.count() == 2
 
 
 def test_paper_notifications_are_not_rejected_by_the_ten_days(resolucion):
@@ -132,22 +139,40 @@ def test_paper_notifications_are_not_rejected_by_the_ten_days(resolucion):
 
 def test_expiry_by_the_remesas_caducidad(resolucion):
     puesta = madrid(2027, 3, 25, 10, 0, 0)
-    caduca = madrid(2027, 3, 28, 12, 0, 0)  # before the ten days end
+    caduca = madrid(2027, 3, 28, 12, 0, 0)
     with time_machine.travel(puesta, tick=False):
-        electronica, en_papel = notificar(resolucion, actor_destinatario(), papel(),
-                                          caduca_at=caduca)
+        [en_papel] = notificar(resolucion, papel(), caduca_at=caduca)
     assert vencer_pendientes(caduca - SECOND) == 0
-    assert vencer_pendientes(caduca) == 2
-    for notificacion in (electronica, en_papel):
-        notificacion.refresh_from_db()
-        assert notificacion.estado == EstadoNotificacion.EXPIRADA
-        assert notificacion.practicada_at == caduca
-        assert notificacion.eventos.get(tipo=TipoEvento.EXPIRACION).acuse is not None
+    assert vencer_pendientes(caduca) == 1
+    en_papel.refresh_from_db()
+    assert en_papel.estado == EstadoNotificacion.EXPIRADA
+    assert en_papel.practicada_at == caduca
+    assert en_papel.eventos.get(tipo=TipoEvento.EXPIRACION).acuse is not None
     assert vencer_pendientes(caduca + 30 * 24 * HOUR) == 0
     # Expired: the content is no longer there, and the attempt changes nothing.
     with pytest.raises(NotificacionError, match="ya no está disponible"):
-        acceder(electronica, actor())
-    assert not electronica.eventos.filter(tipo=TipoEvento.CONSULTA_POSTERIOR).exists()
+        acceder(en_papel, actor(en_papel.documento, "Tomás Ruiz"))
+    assert not en_papel.eventos.filter(tipo=TipoEvento.CONSULTA_POSTERIOR).exists()
+    assert en_papel.eventos.count() == 2
+
+
+def test_an_electronic_notification_cannot_expire_before_its_ten_days(resolucion):
+    puesta = madrid(2027, 3, 25, 10, 0, 0)
+    vence = vencimiento(puesta)
+    with time_machine.travel(puesta, tick=False):
+        for destinatarios in ([actor_destinatario()], [papel(), actor_destinatario()]):
+            with pytest.raises(NotificacionError) as refused:
+                notificar(resolucion, *destinatarios, caduca_at=vence - SECOND)
+            assert refused.value.message.startswith(
+                "La caducidad (04/04/2027 09:59:59) es anterior al fin de los diez días "
+                "naturales de que dispone el destinatario para acceder a la notificación "
+                "electrónica (04/04/2027 10:00:00")
+        assert not Notificacion.objects.exists()
+        # At the end of the ten days it is admitted: the rejection by deadline comes first.
+        [electronica] = notificar(resolucion, caduca_at=vence)
+    assert vencer_pendientes(vence) == 1
+    electronica.refresh_from_db()
+    assert electronica.estado == EstadoNotificacion.RECHAZADA_PLAZO
 
 
 def test_caducidad_must_be_future(resolucion):

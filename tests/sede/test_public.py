@@ -202,7 +202,10 @@ def test_demo_populates_catalogue_and_tablon_once(province, in_a):
 
     demo.populate(province.a)
     demo.populate(province.a)
-    assert Procedimiento.objects.count() == 8
+    assert Procedimiento.objects.count() == 9
+    # One asks for a substantial level of identification (Cl@ve, certificate).
+    assert list(Procedimiento.objects.exclude(nivel_minimo="bajo")
+                .values_list("code", "nivel_minimo")) == [("PROTDATOS", "sustancial")]
     assert Edicto.objects.published().count() == 2
     assert Edicto.objects.archived().count() == 2
     vado = Procedimiento.objects.get(code="VADO")
