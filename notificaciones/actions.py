@@ -313,7 +313,8 @@ class _DestinoValidado:
     interesado: Any  # registro.services.InteresadoData
 
 
-def _canal(code: str, numero: str, data: Destinatario) -> tuple[str, str]:
+def canal_y_motivo(code: str, numero: str, data: Destinatario) -> tuple[str, str]:
+    """The channel and its art. 14 ground for a destinatario (also the clerk's preview)."""
     if code == "C":
         return Canal.SEDE, (MotivoCanal.ENTIDAD_SIN_PERSONALIDAD
                             if numero[:1] in CIF_SIN_PERSONALIDAD
@@ -352,7 +353,7 @@ def _validar_destinatarios(destinatarios: Sequence[Destinatario]) -> list[_Desti
             except ValidationError as exc:
                 raise NotificacionError(_("%(who)s: el correo electrónico «%(e)s» no es "
                                           "válido.") % {"who": quien, "e": data.email}) from exc
-        canal, motivo = _canal(code, numero, data)
+        canal, motivo = canal_y_motivo(code, numero, data)
         if canal == Canal.PAPEL and not (data.direccion or "").strip():
             raise NotificacionError(_("%(who)s: no está obligado a relacionarse "
                                       "electrónicamente ni lo ha elegido; indique su dirección "

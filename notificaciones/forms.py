@@ -81,7 +81,12 @@ class BusquedaForm(forms.Form):
 
 class NuevaNotificacionForm(forms.Form):
     """A remesa from a signed document: the concept, an optional expiry, and for each
-    interesado of the expediente whether to notify them and the ground of the channel."""
+    interesado whether to notify them and the ground of the channel.
+
+    `origen` says where the interesados come from: "expediente" (InteresadoExpediente:
+    the roles of ROLES_PREMARCADOS are pre-checked) or "asiento" (the registro.Interesado
+    of a salida, representatives left out by the view: all pre-checked, as the salida was
+    addressed to them)."""
 
     concepto = forms.CharField(label=_("Concepto"), max_length=250,
                                help_text=_("Lo verá el interesado antes de acceder; no "
@@ -92,14 +97,17 @@ class NuevaNotificacionForm(forms.Form):
                     "momento."), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
                                                 "%d/%m/%Y %H:%M"])
 
-    def __init__(self, *args, interesados, **kwargs) -> None:
+    def __init__(self, *args, interesados, origen: str = "expediente", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.interesados = list(interesados)
+        self.origen = origen
         for interesado in self.interesados:
             key = interesado.pk
+            premarcado = (origen == "asiento"
+                          or getattr(interesado, "rol", "") in ROLES_PREMARCADOS)
             self.fields[f"sel_{key}"] = forms.BooleanField(
                 label=_("Notificar a %(n)s") % {"n": interesado.nombre_completo},
-                required=False, initial=interesado.rol in ROLES_PREMARCADOS)
+                required=False, initial=premarcado)
             if not es_persona_juridica(interesado.documento):
                 self.fields[f"motivo_{key}"] = forms.ChoiceField(
                     label=_("Medio para %(n)s") % {"n": interesado.nombre_completo},
@@ -125,8 +133,11 @@ class NuevaNotificacionForm(forms.Form):
         data = super().clean()
         elegidos = [i for i in self.interesados if data.get(f"sel_{i.pk}")]
         if not self.interesados:
-            raise forms.ValidationError(_("El expediente no tiene interesados a quienes "
-                                          "notificar: añádalos antes en el expediente."))
+            raise forms.ValidationError(
+                _("El asiento no tiene interesados a quienes notificar.")
+                if self.origen == "asiento" else
+                _("El expediente no tiene interesados a quienes notificar: añádalos antes "
+                  "en el expediente."))
         if not elegidos:
             raise forms.ValidationError(_("Elija al menos un destinatario."))
         documentos = [i.documento.upper() for i in elegidos]
@@ -137,9 +148,12 @@ class NuevaNotificacionForm(forms.Form):
             motivo = data.get(f"motivo_{interesado.pk}", "")
             if not motivo and not es_persona_juridica(interesado.documento) \
                     and not interesado.direccion:
-                self.add_error(f"sel_{interesado.pk}", _(
+                self.add_error(f"sel_{interesado.pk}", (_(
+                    "%(n)s se notificará en papel y no consta su dirección postal en el "
+                    "asiento: indique el motivo de la notificación electrónica.")
+                    if self.origen == "asiento" else _(
                     "%(n)s se notificará en papel y no consta su dirección postal: añádala "
-                    "en el expediente o indique el motivo de la notificación electrónica.")
+                    "en el expediente o indique el motivo de la notificación electrónica."))
                     % {"n": interesado.nombre_completo})
         data["elegidos"] = elegidos
         return data

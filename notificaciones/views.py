@@ -1,8 +1,9 @@
 """The clerk's pages of the notificaciones (under /gestion/notificaciones/, application
 'expedientes', checked by the back-office middleware): the list by state, one
 notification with its evidence and actions (resend the aviso, record a paper delivery,
-annul), a new remesa from a signed document of an expediente, the registro de
-apoderamientos, and the statistic of practice times.
+annul), a new remesa from a signed document of an expediente or from a salida of the
+registro with its anexo (this one also demands the application 'registro'), the registro
+de apoderamientos, and the statistic of practice times.
 
 Objects come through the scoped lookups of notificaciones.queries: a missing row and
 another entity's row are the same 404. Every change goes through notificaciones.actions;
@@ -14,6 +15,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +29,7 @@ from notificaciones import actions, queries
 from notificaciones.actions import Destinatario, NotificacionError
 from notificaciones.choices import Canal, EstadoNotificacion, MotivoCanal
 from notificaciones.forms import (
+    MOTIVOS_ELEGIBLES,
     ApoderamientoBusquedaForm,
     ApoderamientoForm,
     BusquedaForm,
@@ -39,6 +42,7 @@ from notificaciones.models import Apoderamiento, Notificacion
 from provincial import audit
 from provincial.documents import services as documents
 from provincial.documents.views import shows_signing_failure
+from tenants.access import usable_applications
 
 PAGE_SIZE = 25
 
@@ -204,13 +208,41 @@ def _documentos_firmados(term: str):
     return rows
 
 
+def _destinatario(interesado, motivo: str) -> Destinatario:
+    """What crear_remesa receives for one row of the «Notificar» page: an interesado of
+    the expediente (InteresadoExpediente) or of the salida (registro.Interesado, whose
+    legal persons carry their name in razon_social), with the ground chosen on its row."""
+    from registro.choices import TipoPersona
+
+    juridica = getattr(interesado, "tipo", "") == TipoPersona.JURIDICA
+    return Destinatario(
+        tipo_documento=interesado.tipo_documento, documento=interesado.documento,
+        nombre=interesado.razon_social if juridica else interesado.nombre,
+        apellido1=interesado.apellido1, apellido2=interesado.apellido2,
+        email=interesado.email, telefono=interesado.telefono, direccion=interesado.direccion,
+        obligado="" if motivo in ("", MotivoCanal.ELECCION) else motivo,
+        eligio_electronica=motivo == MotivoCanal.ELECCION)
+
+
 def _canal_previsto(interesado, motivo: str) -> tuple[str, str]:
-    """The channel and its ground as crear_remesa will apply them (for the page)."""
-    if es_persona_juridica(interesado.documento):
-        return Canal.SEDE.label, MotivoCanal.PERSONA_JURIDICA.label
-    if motivo in MotivoCanal.values and motivo != MotivoCanal.NO_OBLIGADO:
-        return Canal.SEDE.label, MotivoCanal(motivo).label
-    return Canal.PAPEL.label, MotivoCanal.NO_OBLIGADO.label
+    """The channel and its ground as crear_remesa will apply them (for the page): its own
+    rule (actions.canal_y_motivo) on the Destinatario the form would send, so that the preview
+    and the stored motivo_canal cannot disagree (a CIF starting with E, H, J or U is an
+    entity without legal personality, art. 14.2.b). A ground not among the choices (a
+    tampered form, refused on submit) previews as none."""
+    from registro import services as registro
+
+    if motivo not in {value for value, _label in MOTIVOS_ELEGIBLES}:
+        motivo = ""
+    destinatario = _destinatario(interesado, motivo)
+    try:
+        code, numero = registro.validar_documento(destinatario.tipo_documento,
+                                                  destinatario.documento)
+    except registro.RegistroError:
+        # crear_remesa refuses it with its message; the ground decides the preview.
+        code, numero = "", ""
+    canal, motivo_canal = actions.canal_y_motivo(code, numero, destinatario)
+    return Canal(canal).label, MotivoCanal(motivo_canal).label
 
 
 def _sin_apoderamiento_url(interesado, procedimiento_code: str) -> str:
@@ -229,13 +261,52 @@ def _sin_apoderamiento_url(interesado, procedimiento_code: str) -> str:
     return f"{reverse('gestion:notificaciones:apoderamiento_nuevo')}?{urlencode(params)}"
 
 
+def _es_pk(raw: str) -> bool:
+    """ASCII digits within a bigint: anything else ("²", 10**30) is the same 400."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 18
+
+
+def _crear(request: HttpRequest, form: NuevaNotificacionForm, **origen) -> HttpResponse | None:
+    """On a valid POST: the remesa of `origen` (documento= or asiento_origen=) to the rows
+    chosen, and the redirect to its notifications; None with the error on the form."""
+    data = form.cleaned_data
+    destinatarios = [_destinatario(interesado, data.get(f"motivo_{interesado.pk}", ""))
+                     for interesado in data["elegidos"]]
+    try:
+        remesa = actions.crear_remesa(concepto=data["concepto"], destinatarios=destinatarios,
+                                      acting_user=request.user, caduca_at=data["caduca_at"],
+                                      **origen)
+    except NotificacionError as exc:
+        form.add_error(None, exc.message)
+        return None
+    count = len(destinatarios)
+    messages.success(request, _("Remesa «%(c)s»: %(n)s notificaciones creadas.")
+                     % {"c": remesa.concepto, "n": count} if count != 1 else
+                     _("Remesa «%(c)s»: notificación creada.") % {"c": remesa.concepto})
+    return redirect(f"{reverse('gestion:notificaciones:home')}"
+                    f"?remesa={remesa.pk}&estado=todas")
+
+
+def _filas(form: NuevaNotificacionForm, procedimiento_code: str) -> list[dict]:
+    filas = form.filas()
+    for fila in filas:
+        motivo = fila["motivo"].value() if fila["motivo"] is not None else ""
+        fila["canal"], fila["motivo_canal"] = _canal_previsto(fila["i"], motivo or "")
+        fila["apoderamiento_url"] = _sin_apoderamiento_url(fila["i"], procedimiento_code)
+    return filas
+
+
 @require_http_methods(["GET", "POST"])
 @shows_signing_failure
 def nueva(request: HttpRequest) -> HttpResponse:
     """GET without a document: choose a signed one. With `?documento=<pk>`: the
-    destinatarios among the expediente's interesados, the concept and the expiry."""
+    destinatarios among the expediente's interesados, the concept and the expiry. With
+    `?asiento=<pk>`: the same from a salida of the registro, its first anexo notified
+    (`_nueva_desde_asiento`)."""
     from expedientes.choices import EstadoDocumento
 
+    if "asiento" in request.GET:
+        return _nueva_desde_asiento(request, request.GET["asiento"].strip())
     raw = request.GET.get("documento", "").strip()
     if not raw:
         term = request.GET.get("q", "")[:100]
@@ -243,8 +314,7 @@ def nueva(request: HttpRequest) -> HttpResponse:
             request.GET.get("page"))
         return render(request, "notificaciones/gestion/elegir_documento.html",
                       {"page": page, "q": term})
-    # ASCII digits within a bigint: anything else ("²", 10**30) is the same 400.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    if not _es_pk(raw):
         return render(request, "notificaciones/gestion/elegir_documento.html", {
             "page": Paginator(_documentos_firmados(""), PAGE_SIZE).get_page(1), "q": "",
             "error": _("El documento indicado no es válido: elíjalo de la lista.")}, status=400)
@@ -258,42 +328,61 @@ def nueva(request: HttpRequest) -> HttpResponse:
     interesados = expediente.interesados.order_by("pk")
     form = NuevaNotificacionForm(request.POST or None, interesados=interesados,
                                  initial={"concepto": documento.titulo[:250]})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        destinatarios = []
-        for interesado in data["elegidos"]:
-            motivo = data.get(f"motivo_{interesado.pk}", "")
-            destinatarios.append(Destinatario(
-                tipo_documento=interesado.tipo_documento, documento=interesado.documento,
-                nombre=interesado.nombre, apellido1=interesado.apellido1,
-                apellido2=interesado.apellido2, email=interesado.email,
-                telefono=interesado.telefono, direccion=interesado.direccion,
-                obligado="" if motivo in ("", MotivoCanal.ELECCION) else motivo,
-                eligio_electronica=motivo == MotivoCanal.ELECCION))
-        try:
-            remesa = actions.crear_remesa(documento=documento, concepto=data["concepto"],
-                                          destinatarios=destinatarios,
-                                          acting_user=request.user,
-                                          caduca_at=data["caduca_at"])
-        except NotificacionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            count = len(destinatarios)
-            messages.success(request, _("Remesa «%(c)s»: %(n)s notificaciones creadas.")
-                             % {"c": remesa.concepto, "n": count} if count != 1 else
-                             _("Remesa «%(c)s»: notificación creada.") % {"c": remesa.concepto})
-            return redirect(f"{reverse('gestion:notificaciones:home')}"
-                            f"?remesa={remesa.pk}&estado=todas")
-    filas = form.filas()
-    procedimiento_code = (expediente.procedimiento.code or "")[:30]
-    for fila in filas:
-        motivo = fila["motivo"].value() if fila["motivo"] is not None else ""
-        fila["canal"], fila["motivo_canal"] = _canal_previsto(fila["i"], motivo or "")
-        fila["apoderamiento_url"] = _sin_apoderamiento_url(fila["i"], procedimiento_code)
+    if request.method == "POST" and form.is_valid() and (
+            response := _crear(request, form, documento=documento)) is not None:
+        return response
+    filas = _filas(form, (expediente.procedimiento.code or "")[:30])
     return render(request, "notificaciones/gestion/nueva.html", {
         "documento": documento, "expediente": expediente, "form": form, "filas": filas,
         "previas": queries.notificaciones_de_expediente(expediente)},
         status=400 if form.errors else 200)
+
+
+def _nueva_desde_asiento(request: HttpRequest, raw: str) -> HttpResponse:
+    """A remesa from a salida of the registro (libro S) whose first anexo is the content
+    notified. Reading the asiento's interesados and anexo is the registro's business, so
+    the user must hold the registro application too (the section itself demands the
+    expedientes, as every page of the notificaciones): without it, 403 before any lookup.
+    A malformed pk is 400; a missing one or another entity's, 404; an entrada, an annulled
+    salida or one without anexos, 400 with the reason. The remesa has no expediente: its
+    acuses are issued (CSV, verifiable) but not incorporated anywhere."""
+    from registro.access import get_asiento_for
+    from registro.choices import Libro
+
+    if "registro" not in usable_applications(request):
+        raise PermissionDenied(_("Para notificar desde el registro necesita también la "
+                                 "aplicación del registro."))
+    if not _es_pk(raw):
+        return render(request, "notificaciones/gestion/nueva.html", {
+            "origen": "asiento",
+            "error": _("El asiento indicado no es válido: ábralo desde el registro y pulse "
+                       "«Notificar».")}, status=400)
+    asiento = get_asiento_for(request, int(raw))
+    anexo = asiento.anexos.order_by("orden", "pk").first()
+    error = ""
+    if asiento.libro != Libro.SALIDA:
+        error = _("El asiento %(n)s no es del libro de salida: solo se notifica desde una "
+                  "salida con su documento anexo.") % {"n": asiento.numero_registro}
+    elif asiento.is_anulado:
+        error = _("El asiento %(n)s está anulado.") % {"n": asiento.numero_registro}
+    elif anexo is None:
+        error = _("El asiento %(n)s no tiene ningún documento anexo que notificar.") % {
+            "n": asiento.numero_registro}
+    if error:
+        return render(request, "notificaciones/gestion/nueva.html", {
+            "origen": "asiento", "asiento": asiento, "error": error}, status=400)
+    interesados = asiento.interesados.filter(es_representante=False).order_by("orden", "pk")
+    form = NuevaNotificacionForm(request.POST or None, interesados=interesados,
+                                 origen="asiento", initial={"concepto": asiento.asunto[:250]})
+    if request.method == "POST" and form.is_valid() and (
+            response := _crear(request, form, asiento_origen=asiento)) is not None:
+        return response
+    filas = _filas(form, (asiento.procedimiento or "")[:30])
+    previas = list(Notificacion.objects.filter(remesa__asiento_origen=asiento)
+                   .select_related("remesa").order_by("-created_at", "-pk"))
+    return render(request, "notificaciones/gestion/nueva.html", {
+        "origen": "asiento", "asiento": asiento, "anexo": anexo, "form": form,
+        "filas": filas, "previas": previas}, status=400 if form.errors else 200)
 
 
 # --- apoderamientos ----------------------------------------------------------------------------

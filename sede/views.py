@@ -8,12 +8,14 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
+import re
 
 from django.core.paginator import Paginator
 from django.db.models import Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -245,8 +247,19 @@ def verificar_descarga(request: HttpRequest) -> HttpResponse:
         return page(request, "sede/verificar.html",
                       {"form": form, "not_found": True}, status=404)
     # The current bytes, checked against the recorded SHA-256 (DocumentError otherwise).
-    response = HttpResponse(document.read(), content_type=document.mime_type)
-    response["Content-Disposition"] = f'inline; filename="{document.download_name}"'
+    # Only a PDF is shown in the browser; anything else (an incorporated file of an
+    # expediente may be HTML, say) is a download, never sniffed into something runnable.
+    # The name (an uploaded file's name, a title) is encoded, never interpolated.
+    mime_type = document.mime_type if _MIME_TYPE.fullmatch(document.mime_type or "") \
+        else "application/octet-stream"
+    response = HttpResponse(document.read(), content_type=mime_type)
+    response["Content-Disposition"] = content_disposition_header(
+        mime_type != "application/pdf", document.download_name or "documento")
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}",
+                        re.IGNORECASE)
 

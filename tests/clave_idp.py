@@ -20,7 +20,9 @@ Two ways to use it:
     `in_response_to`, `sign_assertion`, `sign_response`, `person_identifier`,
     `issued_at` (more than 5 minutes ago gives an expired response: assertions live
     5 minutes), `destination`, `alter` (a function that changes the `samlp.Response`
-    before it and its assertion are signed) and `encrypt_assertion` (as Cl@ve does);
+    before it and its assertion are signed), `encrypt_assertion` (as Cl@ve does) and
+    `sign_alg`/`digest_alg` (RSA-SHA256/SHA-256 unless told: e.g. `SIG_RSA_SHA1`,
+    `DIGEST_SHA1` from saml2.xmldsig for a response the sede must refuse);
     `tamper(saml_response, old, new)` changes bytes after signing.
 
 (b) As a small real HTTP server, for browser tests (Playwright)::

@@ -12,6 +12,17 @@ from saml2 import BINDING_HTTP_POST
 from saml2.config import SPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
+from saml2.xmldsig import (
+    DIGEST_SHA256,
+    DIGEST_SHA384,
+    DIGEST_SHA512,
+    SIG_ECDSA_SHA256,
+    SIG_ECDSA_SHA384,
+    SIG_ECDSA_SHA512,
+    SIG_RSA_SHA256,
+    SIG_RSA_SHA384,
+    SIG_RSA_SHA512,
+)
 
 from sede import conf
 
@@ -33,6 +44,16 @@ FIRST_SURNAME = "http://es.minhafp.clave/FirstSurname"
 # EncryptedAssertion is then accepted in place of the Assertion, and decrypted with the SP's
 # key. When False the SP offers no encryption key and an EncryptedAssertion is refused.
 ENCRYPTED_ASSERTIONS = True
+
+# Cl@ve 2 / eIDAS: signatures with SHA-256 or stronger. The SP signs its AuthnRequest with
+# these, and refuses a response whose signatures (on the Response or the assertion) use a
+# signature or digest algorithm outside the allow-lists (SHA-1 above all: xmlsec1 would
+# verify it). The metadata advertises only these (alg:SigningMethod / alg:DigestMethod).
+SIGNING_ALGORITHM = SIG_RSA_SHA256
+DIGEST_ALGORITHM = DIGEST_SHA256
+SIGNATURE_ALGORITHMS = frozenset({SIG_RSA_SHA256, SIG_RSA_SHA384, SIG_RSA_SHA512,
+                                  SIG_ECDSA_SHA256, SIG_ECDSA_SHA384, SIG_ECDSA_SHA512})
+DIGEST_ALGORITHMS = frozenset({DIGEST_SHA256, DIGEST_SHA384, DIGEST_SHA512})
 
 # What the sede asks for: the identifier and the names (the three a submission needs).
 REQUESTED_ATTRIBUTES = [
@@ -102,6 +123,8 @@ def _sp_config(base: str, provider_name: str, entityid: str, idp_metadata: str,
         "xmlsec_binary": xmlsec,
         "key_file": key,
         "cert_file": cert,
+        "signing_algorithm": SIGNING_ALGORITHM,
+        "digest_algorithm": DIGEST_ALGORITHM,
         # eIDAS nodes encrypt assertions to the SP's certificate.
         "encryption_keypairs": ([{"key_file": key, "cert_file": cert}]
                                 if encrypted_assertions else []),
@@ -134,4 +157,25 @@ def _sp_config(base: str, provider_name: str, entityid: str, idp_metadata: str,
 def metadata_xml(base: str) -> str:
     """The SP metadata of the sede at `base`, to give to Cl@ve (unsigned: it is exchanged
     with the alta, not fetched blindly)."""
-    return str(entity_descriptor(sp_config(base)))
+    return _metadata_xml(sp_config(base), _mtime(conf.clave_sp_cert()))
+
+
+@functools.lru_cache(maxsize=64)
+def _metadata_xml(sp: SPConfig, _cert_mtime: float) -> str:
+    # Per (cached) configuration and certificate file: pysaml2 runs `xmlsec1
+    # --list-transforms` for every descriptor, which a public page must not do on each
+    # request.
+    return str(restrict_algorithms(entity_descriptor(sp)))
+
+
+def restrict_algorithms(descriptor):
+    """The EntityDescriptor without the alg:SigningMethod / alg:DigestMethod extensions
+    (pysaml2 lists all that xmlsec1 supports, SHA-1 included) outside the allow-lists."""
+    allowed = {"SigningMethod": SIGNATURE_ALGORITHMS, "DigestMethod": DIGEST_ALGORITHMS}
+    extensions = descriptor.extensions
+    if extensions is not None:
+        extensions.extension_elements = [
+            element for element in extensions.extension_elements
+            if element.tag not in allowed
+            or element.attributes.get("Algorithm") in allowed[element.tag]]
+    return descriptor

@@ -1,6 +1,6 @@
 """Cl@ve de pruebas: a SAML 2.0 identity provider that answers like Cl@ve (a pysaml2
-`saml2.server.Server` with eIDAS attributes and levels of assurance, signed assertions)
-for development and the demo. It is never Cl@ve: it identifies whoever picks a user on
+`saml2.server.Server` with eIDAS attributes and levels of assurance, the response and
+the assertion signed with RSA-SHA256 as Cl@ve 2 does) for development and the demo. It is never Cl@ve: it identifies whoever picks a user on
 its page, so it refuses to start with PRODUCTION (`manage.py clave_pruebas`).
 
 - Keys: the IdP's key and self-signed certificate, and the sede's SP key and certificate,
@@ -264,6 +264,9 @@ class ClavePruebasIdP:
             "xmlsec_binary": self.xmlsec,
             "key_file": str(self.keys.key_path),
             "cert_file": str(self.keys.cert_path),
+            # As Cl@ve 2 signs (pysaml2's default is RSA-SHA1, which the sede refuses).
+            "signing_algorithm": sp_config.SIGNING_ALGORITHM,
+            "digest_algorithm": sp_config.DIGEST_ALGORITHM,
             "metadata": {"local": [str(p) for p in self.sp_metadata]},
             "accepted_time_diff": 60,
             "allow_unknown_attributes": True,
@@ -282,7 +285,8 @@ class ClavePruebasIdP:
     def _build(self) -> None:
         with self._lock:
             config = self._config()
-            self.metadata_path.write_text(str(entity_descriptor(config)))
+            self.metadata_path.write_text(str(sp_config.restrict_algorithms(
+                entity_descriptor(config))))
             self.server = Server(config=config)
 
     def trusts(self, entity_id: str) -> bool:
@@ -334,6 +338,12 @@ class ClavePruebasIdP:
         message = parsed.message
         if message.signature is None:
             raise RequestRefused("AuthnRequest not signed")
+        signed_info = message.signature.signed_info
+        algorithms = [signed_info.signature_method.algorithm] + [
+            reference.digest_method.algorithm for reference in signed_info.reference]
+        if algorithms[0] not in sp_config.SIGNATURE_ALGORITHMS or not all(
+                a in sp_config.DIGEST_ALGORITHMS for a in algorithms[1:]):
+            raise RequestRefused(f"AuthnRequest signed with weak algorithms {algorithms}")
         context = message.requested_authn_context
         refs = [r.text for r in context.authn_context_class_ref] if context else []
         level = next((lvl for lvl, uri in LOA.items() if refs and uri == refs[0]), None)
@@ -355,13 +365,17 @@ class ClavePruebasIdP:
                 sign_assertion: bool = True, sign_response: bool = True,
                 person_identifier: str | None = None, destination: str | None = None,
                 alter: Callable[[samlp.Response], None] | None = None,
-                encrypt_assertion: bool = False) -> str:
+                encrypt_assertion: bool = False,
+                sign_alg: str = sp_config.SIGNING_ALGORITHM,
+                digest_alg: str = sp_config.DIGEST_ALGORITHM) -> str:
         """A signed Response (base64, as posted to the ACS) for `user`.
 
         For tests of the SP: `alter` changes the Response (a `samlp.Response`, its
         assertion in `.assertion[0]`) before it and its assertion are signed, as an IdP
         that got something wrong would; `encrypt_assertion` encrypts the assertion to the
-        SP's certificate in its metadata, as Cl@ve does (not with `alter`)."""
+        SP's certificate in its metadata, as Cl@ve does (not with `alter`); `sign_alg` and
+        `digest_alg` (RSA-SHA256 and SHA-256, as Cl@ve 2) sign the Response and the
+        assertion with others (`saml2.xmldsig.SIG_RSA_SHA1`, `DIGEST_SHA1`…)."""
         if alter is not None and encrypt_assertion:
             raise ValueError("alter and encrypt_assertion do not go together")
         identity = {
@@ -384,20 +398,22 @@ class ClavePruebasIdP:
                 destination=destination or request.acs_url,
                 sp_entity_id=audience or request.issuer,
                 name_id_policy=request.message.name_id_policy,
-                userid=user.documento, authn=authn, **signed)
+                userid=user.documento, authn=authn, sign_alg=sign_alg,
+                digest_alg=digest_alg, **signed)
             if alter is not None:
                 message = samlp.response_from_string(str(response))
                 alter(message)
                 response = self._sign(message, assertion=sign_assertion,
-                                      response=sign_response)
+                                      response=sign_response, sign_alg=sign_alg,
+                                      digest_alg=digest_alg)
         return base64.b64encode(str(response).encode()).decode()
 
-    def _sign(self, message: samlp.Response, *, assertion: bool, response: bool) -> str:
+    def _sign(self, message: samlp.Response, *, assertion: bool, response: bool,
+              sign_alg: str, digest_alg: str) -> str:
         """Sign the assertions (directly in `message`) and then the Response, as pysaml2's
         IdP does."""
         sec, to_sign = self.server.sec, []
-        algorithms = {"sign_alg": self.server.signing_algorithm,
-                      "digest_alg": self.server.digest_algorithm}
+        algorithms = {"sign_alg": sign_alg, "digest_alg": digest_alg}
         for number, element in enumerate(message.assertion if assertion else [], start=2):
             element.signature = pre_signature_part(element.id, sec.my_cert, number,
                                                    **algorithms)

@@ -15,7 +15,9 @@ but on the Response and on the assertion; and after pysaml2 has verified it, the
 assertion whose attributes are read must carry Conditions in time, an AudienceRestriction
 naming this SP, a bearer SubjectConfirmation for this session's request, this ACS and
 still in time, and the configured IdP as its Issuer, as the Response must too, addressed
-(Destination) to this ACS. Each refusal has its own `code` (audited, with the details)
+(Destination) to this ACS. Every signature (on the Response, on the assertion, also once
+decrypted) must use an algorithm of the allow-lists of `config` (SHA-256 or stronger:
+never SHA-1). Each refusal has its own `code` (audited, with the details)
 and a message for the citizen.
 """
 
@@ -124,8 +126,7 @@ def start(request: HttpRequest, *, next_url: str, level: str) -> AuthnRequestFor
         destination, binding=BINDING_HTTP_POST, sign=True,
         provider_name=conf.clave_provider_name() or request.tenant.name,
         requested_authn_context=authn_context,
-        sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-        digest_alg="http://www.w3.org/2001/04/xmlenc#sha256")
+        sign_alg=config.SIGNING_ALGORITHM, digest_alg=config.DIGEST_ALGORITHM)
     outstanding = {k: v for k, v in _outstanding(request).items()}
     outstanding[request_id] = {"next": next_url, "level": level, "at": int(time.time())}
     # Only the latest few: a citizen who opened Cl@ve in several tabs may finish any.
@@ -254,12 +255,37 @@ def _shape(root: ET.Element, *, decrypted: bool = False) -> Shape:
         if parents.get(signature) not in signed:
             raise _refuse("unexpected_signature", "a Signature inside "
                           f"{parents[signature].tag}", GENERIC)
+        _check_algorithms(signature, "Response" if parents[signature] is root
+                          else "Assertion")
     return Shape(response_id=root.get("ID") or "",
                  in_response_to=root.get("InResponseTo") or "",
                  destination=root.get("Destination") or "", success=success,
                  assertion_id=(assertions[0].get("ID") or "") if assertions else "",
                  encrypted=bool(encrypted),
                  assertion_ids=[a.get("ID") for a in assertions if a.get("ID")])
+
+
+def _check_algorithms(signature: ET.Element, signed: str) -> None:
+    """Refuse a signature whose SignatureMethod or any DigestMethod is outside the
+    allow-lists (SHA-1 and older above all, which xmlsec1 still verifies): before
+    xmlsec1 is asked to verify it, and again on the decrypted assertion."""
+    signed_info = signature.findall(f"{DSIG}SignedInfo")
+    methods = [m.get("Algorithm") or "" for info in signed_info
+               for m in info.findall(f"{DSIG}SignatureMethod")]
+    references = [r for info in signed_info for r in info.findall(f"{DSIG}Reference")]
+    digests = [d.get("Algorithm") or "" for r in references
+               for d in r.findall(f"{DSIG}DigestMethod")]
+    if len(signed_info) != 1 or len(methods) != 1 or not references or \
+            len(digests) != len(references):
+        raise _refuse("weak_algorithm", f"the {signed} signature's SignedInfo does not name "
+                      "one SignatureMethod and a DigestMethod per Reference", GENERIC)
+    if methods[0] not in config.SIGNATURE_ALGORITHMS:
+        raise _refuse("weak_algorithm", f"the {signed} signature's SignatureMethod "
+                      f"{methods[0][:100]} is not allowed", GENERIC)
+    for digest in digests:
+        if digest not in config.DIGEST_ALGORITHMS:
+            raise _refuse("weak_algorithm", f"the {signed} signature's DigestMethod "
+                          f"{digest[:100]} is not allowed", GENERIC)
 
 
 # --- the response ------------------------------------------------------------------------

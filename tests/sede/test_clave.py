@@ -4,6 +4,7 @@ the session, on submissions and against procedures, and tenant isolation."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import html
 import io
@@ -138,11 +139,43 @@ def test_authn_request_is_signed_and_carries_loa_sptype_and_attributes(province,
     # The request is kept as outstanding in the session, with where to go back.
     assert client.session["sede_clave_requests"][request.id]["next"] == "/sede/carpeta/"
     # A request altered after signing is refused by the IdP.
-    import base64
-
     forged = base64.b64encode(request.xml.replace("LoA/substantial", "LoA/low").encode())
     with pytest.raises(Exception):  # noqa: B017, PT011 - pysaml2's signature error
         idp.parse_request(forged.decode())
+
+
+def test_authn_request_is_signed_with_rsa_sha256(province, idp):
+    """Cl@ve 2 / eIDAS: RSA-SHA256 over a SHA-256 digest, read from the request the SP
+    sends (not from pysaml2's configuration)."""
+    from lxml import etree
+
+    page = Client(HTTP_HOST=HOST_A).get(f"{START}?next=/sede/carpeta/")
+    saml_request = form_value(page, "SAMLRequest")
+    root = etree.fromstring(base64.b64decode(saml_request))
+    ns = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
+    assert root.tag == "{urn:oasis:names:tc:SAML:2.0:protocol}AuthnRequest"
+    signatures = root.findall("ds:Signature", ns)
+    assert len(signatures) == 1
+    signed_info = signatures[0].find("ds:SignedInfo", ns)
+    assert [m.get("Algorithm") for m in signed_info.findall("ds:SignatureMethod", ns)] == [
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"]
+    references = signed_info.findall("ds:Reference", ns)
+    assert [r.get("URI") for r in references] == [f"#{root.get('ID')}"]
+    assert [r.find("ds:DigestMethod", ns).get("Algorithm") for r in references] == [
+        "http://www.w3.org/2001/04/xmlenc#sha256"]
+    # And it verifies at the IdP (which refuses weaker algorithms).
+    assert idp.parse_request(saml_request).signed
+
+
+def test_metadata_advertises_no_sha1(province, idp):
+    xml = Client(HTTP_HOST=HOST_A).get(METADATA).content.decode()
+    assert "SigningMethod" in xml
+    assert 'Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"' in xml
+    for metadata in (xml, idp.metadata_path.read_text()):
+        algorithms = re.findall(r'<[^>]*(?:SigningMethod|DigestMethod) Algorithm="([^"]+)"',
+                                metadata)
+        assert algorithms
+        assert not [a for a in algorithms if a.endswith(("sha1", "md5", "sha224"))]
 
 
 def test_requested_level_is_the_procedures_when_higher(province, idp):

@@ -14,7 +14,7 @@ import html
 import pytest
 from django.test import Client
 from lxml import etree
-from saml2 import saml
+from saml2 import saml, xmldsig
 
 from provincial.models import AuditEvent
 from sede.clave import config, sp
@@ -353,3 +353,63 @@ def test_each_requirement_is_checked_on_the_assertion(assertion, change, code):
     assert refused.value.code == code, refused.value.reason
     assert refused.value.reason.startswith(f"{code}: ")
     assert str(refused.value)  # a message for the citizen
+
+
+# --- signature algorithms (Cl@ve 2 / eIDAS: SHA-256 or stronger) ------------------------------
+
+SIGNATURE_METHOD = ".//ds:SignedInfo/ds:SignatureMethod"
+DIGEST_METHOD = ".//ds:SignedInfo/ds:Reference/ds:DigestMethod"
+
+
+def algorithms(saml_response: str) -> set[str]:
+    root = etree.fromstring(base64.b64decode(saml_response))
+    return {m.get("Algorithm") for m in root.iterfind(SIGNATURE_METHOD, NS)} | \
+        {d.get("Algorithm") for d in root.iterfind(DIGEST_METHOD, NS)}
+
+
+def test_the_idp_signs_with_rsa_sha256_and_the_sede_accepts_it(province, idp):
+    client = Client(HTTP_HOST=HOST_A)
+    saml_response = signed_response(idp, client)
+    root = etree.fromstring(base64.b64decode(saml_response))
+    # Both signatures, the Response's and the assertion's.
+    assert len(root.findall("ds:Signature", NS)) == 1
+    assert len(the_assertion(root).findall("ds:Signature", NS)) == 1
+    assert algorithms(saml_response) == {xmldsig.SIG_RSA_SHA256, xmldsig.DIGEST_SHA256}
+    response = post_response(client, saml_response)
+    assert response.status_code == 302, html.unescape(response.content.decode())[:500]
+    assert identified(client)["documento"] == "12345678Z"
+
+
+@pytest.mark.parametrize(("knobs", "signed"), [
+    ({"sign_alg": xmldsig.SIG_RSA_SHA1, "digest_alg": xmldsig.DIGEST_SHA1}, "Response"),
+    ({"digest_alg": xmldsig.DIGEST_SHA1}, "Response"),
+    ({"sign_alg": xmldsig.SIG_RSA_SHA1}, "Response"),
+    ({"sign_alg": xmldsig.SIG_RSA_SHA224, "digest_alg": xmldsig.DIGEST_SHA224}, "Response"),
+    # Only the assertion signed, with SHA-1.
+    ({"sign_alg": xmldsig.SIG_RSA_SHA1, "digest_alg": xmldsig.DIGEST_SHA1,
+      "sign_response": False}, "Assertion"),
+    # Only the Response signed, with SHA-1: refused for that before the missing signature.
+    ({"sign_alg": xmldsig.SIG_RSA_SHA1, "sign_assertion": False}, "Response"),
+    # Encrypted, as Cl@ve sends it: the assertion's signature is seen once decrypted.
+    ({"sign_alg": xmldsig.SIG_RSA_SHA1, "digest_alg": xmldsig.DIGEST_SHA1,
+      "sign_response": False, "encrypt_assertion": True}, "Assertion"),
+], ids=["sha1", "sha1-digest", "rsa-sha1", "sha224", "assertion-only", "response-only",
+        "encrypted"])
+def test_a_response_signed_with_a_weak_algorithm_is_refused(province, idp, knobs, signed):
+    client = Client(HTTP_HOST=HOST_A)
+    saml_response = signed_response(idp, client, **knobs)
+    if not knobs.get("encrypt_assertion"):
+        assert algorithms(saml_response) - config.SIGNATURE_ALGORITHMS - \
+            config.DIGEST_ALGORITHMS  # the IdP did sign with what was asked
+    reason = assert_refused(client, post_response(client, saml_response), "weak_algorithm")
+    assert f"the {signed} signature's" in reason
+
+
+def test_a_weak_algorithm_is_refused_before_the_signature_is_checked(province, idp):
+    """The algorithm changed after signing: refused for the algorithm (xmlsec1 is never
+    asked), not as a bad signature."""
+    client = Client(HTTP_HOST=HOST_A)
+    saml_response = idp.tamper(signed_response(idp, client),
+                               f'Algorithm="{xmldsig.DIGEST_SHA256}"',
+                               'Algorithm="http://www.w3.org/2001/04/xmldsig-more#md5"')
+    assert_refused(client, post_response(client, saml_response), "weak_algorithm")
