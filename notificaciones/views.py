@@ -40,8 +40,7 @@ from notificaciones.forms import (
 )
 from notificaciones.models import Apoderamiento, Notificacion
 from provincial import audit
-from provincial.documents import services as documents
-from provincial.documents.views import shows_signing_failure
+from provincial.documents.views import document_response, shows_signing_failure
 from tenants.access import usable_applications
 
 PAGE_SIZE = 25
@@ -97,12 +96,9 @@ def acuse(request: HttpRequest, pk: int, evento_pk: int) -> HttpResponse:
     """The sealed acuse of one event, exactly as issued (checked against its hash)."""
     evento = queries.get_evento_con_acuse_for(request, pk, evento_pk)
     document = evento.acuse
-    content = documents.read_verified(document)
+    response = document_response(document)
     audit.record("documentos.documento.descarga", user=request.user, entity=request.tenant,
                  obj=document, subject=document.subject_document)
-    response = HttpResponse(content, content_type=document.mime_type)
-    response["Content-Disposition"] = f'inline; filename="{document.download_name}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from provincial import audit, page_cache
 from provincial.documents import services as documents
-from provincial.documents.views import shows_signing_failure
+from provincial.documents.views import document_response, shows_signing_failure
 from provincial.ratelimit import too_many
 from registro import calendario
 from registro.models import Festivo
@@ -182,12 +182,7 @@ def edicto_diligencia(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _document_response(document, *, inline: bool) -> HttpResponse:
-    content = documents.read_verified(document)
-    response = HttpResponse(content, content_type=document.mime_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{document.download_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document, inline=inline)
 
 
 # --- CSV verification -------------------------------------------------------------------

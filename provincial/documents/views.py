@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 from provincial import audit
 from provincial.documents import services
@@ -19,16 +19,24 @@ from provincial.documents.access import get_document_for
 logger = logging.getLogger(__name__)
 
 
+def document_response(document, *, inline: bool = True) -> HttpResponse:
+    """The stored bytes of an issued document, exactly as issued (checked against their
+    hash), not kept by caches; inline by default: the browser shows it ready to print.
+    Every view that serves an IssuedDocument answers through this."""
+    response = HttpResponse(services.read_verified(document), content_type=document.mime_type)
+    response["Content-Disposition"] = content_disposition_header(not inline,
+                                                                 document.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def download(request: HttpRequest, pk: int, *, application: str) -> HttpResponse:
-    """The stored bytes of a document, exactly as issued (checked against their hash)."""
+    """A document of the entity in the back office, audited."""
     document = get_document_for(request, pk, application=application)
-    content = services.read_verified(document)
+    response = document_response(document)
     audit.record("documentos.documento.descarga", user=request.user, entity=request.tenant,
                  obj=document, subject=document.subject_document)
-    response = HttpResponse(content, content_type=document.mime_type)
-    # Inline: the clerk's browser shows it ready to print.
-    response["Content-Disposition"] = f'inline; filename="{document.download_name}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

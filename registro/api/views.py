@@ -32,8 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from provincial import audit
-from provincial.documents import services as documents
-from provincial.documents.views import shows_signing_failure
+from provincial.documents.views import document_response, shows_signing_failure
 from registro import queries, services
 from registro.api.serializers import (
     PERSONA,
@@ -188,10 +187,7 @@ class AsientoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def justificante(self, request: Request, referencia: str) -> HttpResponse:
         asiento = get_asiento_by_referencia(referencia)
         document = services.justificante(asiento)
-        content = documents.read_verified(document)
+        response = document_response(document)
         audit.record("documentos.documento.descarga", user=request.user, entity=request.tenant,
                      obj=document, subject=document.subject_document, detail={"via": "api"})
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{document.download_name}"'
-        response["Cache-Control"] = "private, no-store"
         return response
